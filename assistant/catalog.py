@@ -1,0 +1,262 @@
+"""The catalog: an SQLite file beside the vectors that is the source of truth for what is indexed.
+
+It holds documents (cleaned text and metadata), chunks (text and offsets), an FTS5 full-text index
+over chunks (BM25 keyword retrieval, updated incrementally by triggers), index metadata (embedding
+model, chunking) and a journal of vector ids whose Chroma state may lag behind a crash.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from assistant.errors import IndexCorruptError
+from assistant.schema import Chunk, SourceDocument
+
+CATALOG_FILE = "catalog.sqlite3"
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL,
+    title TEXT, outlet TEXT, author TEXT, date TEXT, text TEXT NOT NULL,
+    chunk_count INTEGER NOT NULL, ingested_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
+    position INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TABLE IF NOT EXISTS pending_vectors (chunk_id TEXT PRIMARY KEY);
+"""
+
+_CHUNK_COLUMNS = "c.chunk_id, c.doc_id, c.text, c.start, c.end, c.position, d.title, d.outlet"
+
+
+class Catalog:
+    def __init__(self, index_dir: Path, create: bool = False) -> None:
+        self.path = Path(index_dir) / CATALOG_FILE
+        if not create and not self.path.is_file():
+            raise FileNotFoundError(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(
+                f"the catalog {self.path} is damaged ({exc}); rebuild the index with "
+                "`assistant ingest --rebuild PATHS`"
+            ) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- metadata -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT INTO meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                list(values.items()),
+            )
+
+    # --- documents ------------------------------------------------------------------------
+    def document_hashes(self) -> dict[str, tuple[str, str]]:
+        """doc_id -> (content_hash, path)."""
+        with self._lock:
+            rows = self._db.execute("SELECT doc_id, content_hash, path FROM documents").fetchall()
+        return {doc_id: (digest, path) for doc_id, digest, path in rows}
+
+    def documents(self) -> list[dict]:
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT doc_id, title, outlet, author, date, path, chunk_count FROM documents "
+                "ORDER BY doc_id"
+            )
+            names = [c[0] for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def document_text(self, doc_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def count_documents(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def count_chunks(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    # --- chunks ---------------------------------------------------------------------------
+    def chunk_ids_of(self, doc_id: str) -> set[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))
+            return {r[0] for r in rows}
+
+    def all_chunk_ids(self) -> set[str]:
+        with self._lock:
+            return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        found: dict[str, Chunk] = {}
+        with self._lock:
+            for start in range(0, len(chunk_ids), 500):
+                batch = list(chunk_ids[start : start + 500])
+                marks = ",".join("?" * len(batch))
+                rows = self._db.execute(
+                    f"SELECT {_CHUNK_COLUMNS} FROM chunks c JOIN documents d USING(doc_id) "
+                    f"WHERE c.chunk_id IN ({marks})",
+                    batch,
+                )
+                for row in rows:
+                    found[row[0]] = Chunk(*row[:6], title=row[6] or "", outlet=row[7] or "")
+        return found
+
+    def keyword_search(
+        self, match_query: str, limit: int, sources: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, bm25 score: higher is better) for an FTS5 MATCH expression."""
+        params: list = [match_query]
+        source_filter = ""
+        if sources:
+            source_filter = f" AND c.doc_id IN ({','.join('?' * len(sources))})"
+            params.extend(sources)
+        params.append(limit)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.chunk_id, -bm25(chunks_fts) FROM chunks_fts "
+                "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                f"WHERE chunks_fts MATCH ?{source_filter} ORDER BY bm25(chunks_fts) LIMIT ?",
+                params,
+            ).fetchall()
+        return [(chunk_id, float(score)) for chunk_id, score in rows]
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        terms = list(set(terms))
+        if not terms:
+            return {}
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT term, doc FROM chunks_vocab WHERE term IN ({','.join('?' * len(terms))})",
+                terms,
+            ).fetchall()
+        return dict(rows)
+
+    # --- writes (each one transaction) ----------------------------------------------------
+    def mark_pending(self, chunk_ids: Iterable[str]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO pending_vectors(chunk_id) VALUES(?)",
+                [(cid,) for cid in chunk_ids],
+            )
+
+    def pending_orphans(self) -> list[str]:
+        """Journalled vector ids that the catalog does not hold: they must leave Chroma."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT p.chunk_id FROM pending_vectors p "
+                "LEFT JOIN chunks c ON c.chunk_id = p.chunk_id WHERE c.chunk_id IS NULL"
+            )
+            return [r[0] for r in rows]
+
+    def clear_pending(self, chunk_ids: Iterable[str] | None = None) -> None:
+        with self._lock, self._db:
+            if chunk_ids is None:
+                self._db.execute("DELETE FROM pending_vectors")
+            else:
+                self._db.executemany(
+                    "DELETE FROM pending_vectors WHERE chunk_id=?", [(c,) for c in chunk_ids]
+                )
+
+    def replace_document(self, doc: SourceDocument, chunks: Sequence[Chunk]) -> list[str]:
+        """Make `chunks` the document's chunks; return the ids that were removed.
+
+        The removed ids are journalled in the same transaction so that their vectors are deleted
+        from Chroma even if the process dies right after this commit.
+        """
+        keep = {c.chunk_id for c in chunks}
+        with self._lock, self._db:
+            old = {r[0] for r in self._db.execute(
+                "SELECT chunk_id FROM chunks WHERE doc_id=?", (doc.doc_id,))}
+            removed = sorted(old - keep)
+            self._db.executemany("DELETE FROM chunks WHERE chunk_id=?", [(c,) for c in removed])
+            self._db.executemany(
+                "INSERT OR IGNORE INTO chunks(chunk_id, doc_id, position, start, end, text) "
+                "VALUES(?, ?, ?, ?, ?, ?)",
+                [(c.chunk_id, c.doc_id, c.position, c.start, c.end, c.text) for c in chunks],
+            )
+            # positions can shift when text is inserted before an unchanged chunk
+            self._db.executemany(
+                "UPDATE chunks SET position=?, start=?, end=? WHERE chunk_id=?",
+                [(c.position, c.start, c.end, c.chunk_id) for c in chunks if c.chunk_id in old],
+            )
+            self._db.execute(
+                "INSERT INTO documents(doc_id, path, content_hash, title, outlet, author, date, "
+                "text, chunk_count, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(doc_id) DO UPDATE SET path=excluded.path, "
+                "content_hash=excluded.content_hash, title=excluded.title, "
+                "outlet=excluded.outlet, author=excluded.author, date=excluded.date, "
+                "text=excluded.text, chunk_count=excluded.chunk_count, "
+                "ingested_at=excluded.ingested_at",
+                (doc.doc_id, doc.path, doc.content_hash, doc.title, doc.outlet, doc.author,
+                 doc.date, doc.text, len(chunks), time.time()),
+            )
+            self._db.executemany(
+                "DELETE FROM pending_vectors WHERE chunk_id=?", [(c,) for c in keep]
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO pending_vectors(chunk_id) VALUES(?)",
+                [(c,) for c in removed],
+            )
+        return removed
+
+    def remove_document(self, doc_id: str) -> list[str]:
+        with self._lock, self._db:
+            removed = [r[0] for r in self._db.execute(
+                "SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._db.executemany(
+                "INSERT OR IGNORE INTO pending_vectors(chunk_id) VALUES(?)",
+                [(c,) for c in removed],
+            )
+        return removed
+
+    def check_integrity(self) -> None:
+        with self._lock:
+            try:
+                result = self._db.execute("PRAGMA quick_check").fetchone()[0]
+                self._db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES('integrity-check', 1)")
+            except sqlite3.DatabaseError as exc:
+                result = str(exc)
+        if result != "ok":
+            raise IndexCorruptError(
+                f"the catalog {self.path} failed its integrity check ({result}); rebuild the "
+                "index with `assistant ingest --rebuild PATHS`"
+            )

@@ -1,0 +1,100 @@
+"""Conversation history: validation, token bounds and deterministic follow-up rewriting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.chunking import count_tokens
+from assistant.errors import InvalidHistoryError
+from assistant.text import content_words, tokens
+
+Turn = tuple[str, str]
+ROLES = {"user", "assistant"}
+_REFERRING_WORDS = {
+    "it", "its", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "this",
+    "that", "these", "those", "there", "then", "such", "the same", "former", "latter",
+}
+_FOLLOW_UP_OPENERS = ("and ", "but ", "so ", "what about", "how about", "why not", "also ")
+# question words and light verbs that say nothing about the topic
+_NON_TOPIC = {
+    "what", "why", "when", "where", "who", "whom", "which", "how", "find", "found", "happen",
+    "happened", "think", "tell", "explain", "mean", "know", "sent", "send",
+}
+
+
+def validate_history(history: Any) -> list[Turn]:
+    """Accept None or a sequence of (role, text) pairs of strings; raise InvalidHistoryError."""
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes)) or not isinstance(history, Sequence):
+        raise InvalidHistoryError(
+            "history must be a list of (role, text) pairs, e.g. [('user', 'q'), ('assistant', 'a')]"
+        )
+    turns: list[Turn] = []
+    for index, entry in enumerate(history):
+        if (
+            not isinstance(entry, Sequence)
+            or isinstance(entry, (str, bytes))
+            or len(entry) != 2
+            or not all(isinstance(part, str) for part in entry)
+        ):
+            raise InvalidHistoryError(
+                f"history entry {index} must be a (role, text) pair of strings, got {entry!r:.80}"
+            )
+        role, text = entry
+        if role not in ROLES:
+            raise InvalidHistoryError(
+                f"history entry {index} has role {role!r}; expected 'user' or 'assistant'"
+            )
+        turns.append((role, text))
+    return turns
+
+
+def bound_history(turns: list[Turn], max_tokens: int) -> list[Turn]:
+    """The most recent turns whose text fits in `max_tokens`."""
+    kept: list[Turn] = []
+    budget = max_tokens
+    for role, text in reversed(turns):
+        cost = count_tokens(text)
+        if cost > budget:
+            break
+        kept.append((role, text))
+        budget -= cost
+    return list(reversed(kept))
+
+
+def is_follow_up(question: str) -> bool:
+    words = tokens(question)
+    lowered = question.strip().lower()
+    if lowered.startswith(_FOLLOW_UP_OPENERS):
+        return True
+    topic_words = [w for w in content_words(question) if w not in _NON_TOPIC]
+    return len(topic_words) <= 2 or bool(_REFERRING_WORDS & set(words)) and len(topic_words) <= 4
+
+
+def _topic_terms(text: str) -> list[str]:
+    return [w for w in content_words(text) if w not in _NON_TOPIC]
+
+
+def rewrite_standalone(question: str, turns: list[Turn]) -> str:
+    """Carry the topic of earlier user questions into a follow-up, deterministically.
+
+    Each earlier user question is made standalone in turn, so a chain of follow-ups keeps the
+    topic of the question that opened it.
+    """
+    standalone_previous = ""
+    for role, text in turns:
+        if role == "user":
+            standalone_previous = _carry(text, standalone_previous)
+    return _carry(question, standalone_previous)
+
+
+def _carry(question: str, previous: str) -> str:
+    if not previous or not is_follow_up(question):
+        return question
+    present = set(content_words(question))
+    carried = [w for w in dict.fromkeys(_topic_terms(previous)) if w not in present]
+    if not carried:
+        return question
+    return f"{question.strip()} ({' '.join(carried)})"

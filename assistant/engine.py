@@ -1,0 +1,219 @@
+"""The answer engine: question (+ history) -> retrieval -> cited answer or abstention."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from assistant.chunking import count_tokens
+from assistant.config import Settings
+from assistant.conversation import bound_history, rewrite_standalone, validate_history
+from assistant.embedding import Embedder
+from assistant.errors import IndexNotReadyError, InvalidQuestionError
+from assistant.extractive import ExtractiveAnswerer
+from assistant.guard import is_off_task
+from assistant.prompts import load_extractive_templates
+from assistant.retrieval import HybridRetriever
+from assistant.schema import Answer
+from assistant.store import IndexStore, open_index
+from assistant.verify import ClaimVerifier
+
+ANSWERERS = ("extractive", "llm")
+
+
+class _VectorCache:
+    """LRU of sentence vectors: corpus sentences recur across questions."""
+
+    def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._items))
+        if missing:
+            vectors = self.embedder.encode(missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._items[text] = vector
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        with self._lock:
+            found = [self._items.get(t) for t in texts]
+        if any(v is None for v in found):  # evicted meanwhile by another thread
+            return self.embedder.encode(texts)
+        return np.stack(found) if found else np.zeros((0, self.embedder.dimension), np.float32)
+
+
+class Assistant:
+    """Answers questions over one index. Loads models and opens the index on first use."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.load()
+        self.embedder = Embedder(self.settings)
+        self.encode = _VectorCache(self.embedder)
+        self.verifier = ClaimVerifier(self.encode, self.settings.verifier_threshold)
+        self._store: IndexStore | None = None
+        self._open_lock = threading.Lock()
+        self._llm_answerer = None
+
+    # --- lazy parts ------------------------------------------------------------------------
+    @property
+    def store(self) -> IndexStore:
+        if self._store is None:
+            with self._open_lock:
+                if self._store is None:
+                    store = open_index(self.settings, self.embedder, create=False)
+                    if store.catalog.count_chunks() == 0:
+                        store.close()
+                        raise IndexNotReadyError(
+                            f"the index in {self.settings.index_dir}/ is empty; run "
+                            f"`python ingest.py corpus/ --index {self.settings.index_dir}` first"
+                        )
+                    self._store = store
+        return self._store
+
+    def reload(self) -> None:
+        """Forget the open index (after an ingest into it from elsewhere)."""
+        with self._open_lock:
+            if self._store is not None:
+                self._store.close()
+            self._store = None
+
+    @property
+    def templates(self) -> dict:
+        return load_extractive_templates(self.settings.prompts_dir)
+
+    def documents(self) -> list[dict]:
+        return self.store.catalog.documents()
+
+    def document_text(self, doc_id: str) -> str | None:
+        return self.store.catalog.document_text(doc_id)
+
+    def warm_up(self) -> None:
+        """Open the index and load the model now rather than on the first question."""
+        _ = self.store
+        self.embedder.encode(["warm up"])
+
+    # --- the public call -------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] | None = None,
+        *,
+        sources: Sequence[str] | None = None,
+        top_k: int | None = None,
+        answerer: str | None = None,
+    ) -> Answer:
+        question = self._validate_question(question)
+        turns = bound_history(validate_history(history), self.settings.max_history_tokens)
+        answerer = answerer or self.settings.answerer
+        if answerer not in ANSWERERS:
+            raise InvalidQuestionError(f"unknown answerer {answerer!r}; use one of {ANSWERERS}")
+        if is_off_task(question):
+            return self._refusal(question, question, "off_task", "off-task or injection attempt")
+        standalone = rewrite_standalone(question, turns)
+        if answerer == "llm":
+            return self._llm().answer(question, standalone, turns, sources=sources, top_k=top_k)
+        return self.answer_extractive(question, standalone, sources=sources, top_k=top_k)
+
+    def answer_extractive(
+        self,
+        question: str,
+        standalone: str,
+        *,
+        sources: Sequence[str] | None = None,
+        top_k: int | None = None,
+    ) -> Answer:
+        retrieval = self.retriever.retrieve(standalone, top_k=top_k, sources=sources)
+        extractive = self.extractive
+        ranked = extractive.score_candidates(standalone, retrieval.question_vector,
+                                             retrieval.chunks)
+        selection = extractive.select(standalone, ranked)
+        if not selection.candidates or selection.best_score < self.settings.min_support_score:
+            return self._refusal(
+                question, standalone, "unsupported",
+                f"best support {selection.best_score:.3f} < {self.settings.min_support_score}",
+            )
+        answer = extractive.compose(question, selection)
+        answer.standalone_question = standalone
+        answer.notes.append(f"support={selection.best_score:.3f}")
+        return answer
+
+    # --- parts used by ask -----------------------------------------------------------------
+    @property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.settings, self.store, self.embedder)
+
+    @property
+    def extractive(self) -> ExtractiveAnswerer:
+        return ExtractiveAnswerer(self.settings, self.encode, self._idf, self.templates)
+
+    def _idf(self, stems: set[str]) -> dict[str, float]:
+        catalog = self.store.catalog
+        total = max(catalog.count_chunks(), 1)
+        frequencies = catalog.document_frequencies(stems)
+        return {s: math.log(1 + total / (1 + frequencies.get(s, 0))) for s in stems}
+
+    def _llm(self):
+        if self._llm_answerer is None:
+            from assistant.llm import LLMAnswerer
+
+            self._llm_answerer = LLMAnswerer(self)
+        return self._llm_answerer
+
+    def _validate_question(self, question: Any) -> str:
+        if not isinstance(question, str):
+            raise InvalidQuestionError(
+                f"the question must be a string, got {type(question).__name__}"
+            )
+        cleaned = question.replace("\x00", "").strip()
+        if not cleaned:
+            raise InvalidQuestionError("the question is empty; ask something about the articles")
+        limit = self.settings.max_question_tokens
+        if len(cleaned) > limit * 8 or count_tokens(cleaned) > limit:
+            raise InvalidQuestionError(
+                f"the question is longer than {limit} tokens; shorten it to one question"
+            )
+        return cleaned
+
+    def _refusal(self, question: str, standalone: str, kind: str, note: str) -> Answer:
+        template = self.templates["refusal"][kind]
+        return Answer(
+            text=template.format(topics=self._topics()),
+            citations=[],
+            abstained=True,
+            question=question,
+            standalone_question=standalone,
+            notes=[note],
+        )
+
+    def _topics(self) -> str:
+        titles = [d["title"] or d["doc_id"] for d in self.documents()]
+        shown = "; ".join(f"“{t}”" for t in titles[:5])
+        if len(titles) > 5:
+            shown += f" and {len(titles) - 5} more"
+        return shown
+
+
+@lru_cache(maxsize=8)
+def _assistant_for(settings: Settings) -> Assistant:
+    return Assistant(settings)
+
+
+def default_assistant() -> Assistant:
+    """The process-wide Assistant for the current settings (environment, TOML file)."""
+    return _assistant_for(Settings.load())
+
+
+def ask(question: str, history: Sequence[tuple[str, str]] | None = None, **options: Any) -> Answer:
+    """Answer with the default Assistant; models load once per process and settings."""
+    return default_assistant().ask(question, history, **options)

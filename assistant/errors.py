@@ -1,0 +1,37 @@
+"""Typed errors of the public surface. Every message says what is wrong and what to do."""
+
+
+class AssistantError(Exception):
+    """Base class of every error the assistant raises on purpose."""
+
+
+class SettingsError(AssistantError):
+    pass
+
+
+class InvalidQuestionError(AssistantError, ValueError):
+    """Empty, whitespace-only or over-long question."""
+
+
+class InvalidHistoryError(AssistantError, TypeError):
+    """History is not a sequence of (role, text) pairs of strings."""
+
+
+class IndexNotReadyError(AssistantError):
+    """The index is missing or empty: run ingest first."""
+
+
+class IndexCorruptError(AssistantError):
+    """The index cannot be read consistently: rebuild it."""
+
+
+class EmbeddingModelMismatchError(AssistantError):
+    """The index was built with another embedding model."""
+
+
+class IndexBusyError(AssistantError):
+    """Another ingest holds the index lock."""
+
+
+class LLMBackendError(AssistantError):
+    """The configured LLM backend failed or is not installed."""

@@ -1,0 +1,265 @@
+"""Ingest: scan -> load and clean -> chunk -> embed only new chunks -> Chroma + catalog.
+
+Consistency rule: the catalog is the source of truth. Vectors are written to Chroma *before* the
+catalog commit that makes them visible, and every vector id whose Chroma state may disagree with
+the catalog is journalled (pending_vectors) until Chroma has caught up. A run killed at any point
+leaves an index that answers from committed documents only; the next run deletes orphan vectors
+and finishes the job, and ids derived from content make re-writes idempotent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from assistant.catalog import CATALOG_FILE
+from assistant.chunking import chunking_signature, split_document
+from assistant.config import Settings
+from assistant.corpus import FileProblem, UnreadableFileError, load_document, scan_paths
+from assistant.embedding import Embedder
+from assistant.errors import IndexBusyError
+from assistant.schema import Chunk, SourceDocument
+from assistant.store import IndexStore, open_index
+from assistant.vectors import CHROMA_SUBDIR
+
+LOCK_FILE = ".ingest.lock"
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestReport:
+    documents_seen: int = 0
+    documents_added: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    documents_removed: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    chunks_unchanged: int = 0
+    embeddings_computed: int = 0
+    orphan_vectors_removed: int = 0
+    seconds: float = 0.0
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+    def summary(self) -> str:
+        line = (
+            f"{self.documents_seen} documents ({self.documents_added} added, "
+            f"{self.documents_updated} updated, {self.documents_unchanged} unchanged, "
+            f"{self.documents_removed} removed); chunks {self.chunks_added} added, "
+            f"{self.chunks_removed} removed, {self.chunks_unchanged} unchanged; "
+            f"{self.embeddings_computed} embeddings; {self.seconds:.1f} s"
+        )
+        if self.problems:
+            line += f"; {len(self.problems)} file(s) failed"
+        return line
+
+
+def index_lock(settings: Settings, wait_s: float = 0.0) -> FileLock:
+    index_dir = Path(settings.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(index_dir / LOCK_FILE), timeout=wait_s)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    settings: Settings,
+    embedder: Embedder | None = None,
+    *,
+    rebuild: bool = False,
+    prune: bool = True,
+    lock_wait_s: float = 0.0,
+    show_progress: bool | None = None,
+    on_progress: ProgressCallback | None = None,
+    batch_chunks: int = 256,
+) -> IngestReport:
+    """Bring the index in line with the files under `paths`; see the module docstring."""
+    embedder = embedder or Embedder(settings)
+    lock = index_lock(settings, lock_wait_s)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise IndexBusyError(
+            f"another ingest is writing to {settings.index_dir}/ (lock {lock.lock_file}); "
+            "wait for it to finish and run again"
+        ) from exc
+    try:
+        if rebuild:
+            _delete_index(settings)
+        store = open_index(settings, embedder, create=True)
+        try:
+            return _Ingestion(settings, embedder, store, show_progress, on_progress,
+                              batch_chunks).run(paths, prune)
+        finally:
+            store.close()
+    finally:
+        lock.release()
+
+
+def _delete_index(settings: Settings) -> None:
+    from assistant.vectors import chroma_client
+
+    index_dir = Path(settings.index_dir)
+    for name in (CATALOG_FILE, CATALOG_FILE + "-wal", CATALOG_FILE + "-shm"):
+        (index_dir / name).unlink(missing_ok=True)
+    if settings.uses_chroma_server:
+        with contextlib.suppress(Exception):  # no collection: nothing to delete
+            chroma_client(settings).delete_collection(settings.collection)
+    else:
+        shutil.rmtree(index_dir / CHROMA_SUBDIR, ignore_errors=True)
+
+
+class _Ingestion:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: IndexStore,
+        show_progress: bool | None,
+        on_progress: ProgressCallback | None,
+        batch_chunks: int,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.catalog = store.catalog
+        self.report = IngestReport()
+        self.show_progress = sys.stderr.isatty() if show_progress is None else show_progress
+        self.on_progress = on_progress
+        self.batch_chunks = max(1, batch_chunks)
+
+    def run(self, paths: Iterable[str | Path], prune: bool) -> IngestReport:
+        started = time.perf_counter()
+        self._recover_orphans()
+        scan = scan_paths(paths)
+        self.report.problems.extend(scan.problems)
+        signature = chunking_signature(self.settings.chunk_size, self.settings.chunk_overlap)
+        rechunk_all = self.catalog.get_meta("chunking") not in (None, signature)
+        known = self.catalog.document_hashes()
+        changed = self._load_changed(scan.files, known, rechunk_all)
+        self._write(changed, known)
+        if prune:
+            self._prune_missing(scan.roots, {p.name for p in scan.files}, known)
+        self.catalog.set_meta({"chunking": signature})
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def _recover_orphans(self) -> None:
+        orphans = self.catalog.pending_orphans()
+        if orphans:
+            self.store.vectors.delete(orphans)
+            self.report.orphan_vectors_removed = len(orphans)
+        self.catalog.clear_pending()
+
+    def _load_changed(
+        self, files: Sequence[Path], known: dict[str, tuple[str, str]], rechunk_all: bool
+    ) -> list[SourceDocument]:
+        from tqdm import tqdm
+
+        changed: list[SourceDocument] = []
+        seen_ids: dict[str, Path] = {}
+        progress = tqdm(files, desc="documents", unit="doc", disable=not self.show_progress)
+        for number, path in enumerate(progress, start=1):
+            self._progress("reading", number, len(files))
+            if path.name in seen_ids:
+                self.report.problems.append(FileProblem(
+                    str(path), f"duplicate document id {path.name!r} (also {seen_ids[path.name]}); "
+                    "file names are document ids and must be unique"))
+                continue
+            try:
+                doc = load_document(path, self.settings.max_file_bytes)
+            except UnreadableFileError as exc:
+                self.report.problems.append(FileProblem(str(path), str(exc)))
+                continue
+            seen_ids[path.name] = path
+            self.report.documents_seen += 1
+            previous = known.get(doc.doc_id)
+            if previous and previous[0] == doc.content_hash and not rechunk_all:
+                self.report.documents_unchanged += 1
+                continue
+            changed.append(doc)
+        return changed
+
+    def _write(self, docs: list[SourceDocument], known: dict[str, tuple[str, str]]) -> None:
+        from tqdm import tqdm
+
+        planned = [(doc, split_document(doc, self.settings.chunk_size,
+                                        self.settings.chunk_overlap)) for doc in docs]
+        total_chunks = sum(len(chunks) for _, chunks in planned)
+        bar = tqdm(total=total_chunks, desc="chunks", unit="chunk", disable=not self.show_progress)
+        group: list[tuple[SourceDocument, list[Chunk]]] = []
+        size = done = 0
+        for doc, chunks in planned:
+            group.append((doc, chunks))
+            size += len(chunks)
+            if size >= self.batch_chunks:
+                self._write_group(group, known)
+                done += size
+                bar.update(size)
+                self._progress("embedding", done, total_chunks)
+                group, size = [], 0
+        if group:
+            self._write_group(group, known)
+            bar.update(size)
+            self._progress("embedding", total_chunks, total_chunks)
+        bar.close()
+
+    def _write_group(
+        self, group: list[tuple[SourceDocument, list[Chunk]]], known: dict[str, tuple[str, str]]
+    ) -> None:
+        existing = set()
+        for doc, _ in group:
+            existing |= self.catalog.chunk_ids_of(doc.doc_id)
+        new_chunks = [c for _, chunks in group for c in chunks if c.chunk_id not in existing]
+        if new_chunks:
+            new_ids = [c.chunk_id for c in new_chunks]
+            self.catalog.mark_pending(new_ids)
+            vectors = self.embedder.encode([c.text for c in new_chunks])
+            self.report.embeddings_computed += len(new_chunks)
+            self.store.vectors.upsert(new_ids, vectors, [_vector_metadata(c) for c in new_chunks])
+        for doc, chunks in group:
+            removed = self.catalog.replace_document(doc, chunks)
+            if removed:
+                self.store.vectors.delete(removed)
+                self.catalog.clear_pending(removed)
+            self.report.chunks_removed += len(removed)
+            if doc.doc_id in known:
+                self.report.documents_updated += 1
+            else:
+                self.report.documents_added += 1
+        self.report.chunks_added += len(new_chunks)
+        self.report.chunks_unchanged += sum(len(c) for _, c in group) - len(new_chunks)
+
+    def _prune_missing(
+        self, roots: Sequence[Path], present: set[str], known: dict[str, tuple[str, str]]
+    ) -> None:
+        """Remove documents whose file lived under a scanned folder and is gone now."""
+        folders = [root for root in roots if root.is_dir()]
+        for doc_id, (_, stored_path) in known.items():
+            path = Path(stored_path)
+            under_scanned = any(path.is_relative_to(folder) for folder in folders)
+            if under_scanned and doc_id not in present and not path.exists():
+                removed = self.catalog.remove_document(doc_id)
+                self.store.vectors.delete(removed)
+                self.catalog.clear_pending(removed)
+                self.report.documents_removed += 1
+                self.report.chunks_removed += len(removed)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(stage, done, total)
+
+
+def _vector_metadata(chunk: Chunk) -> dict:
+    return {"doc_id": chunk.doc_id, "position": chunk.position, "start": chunk.start,
+            "end": chunk.end}

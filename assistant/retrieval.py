@@ -1,0 +1,104 @@
+"""Hybrid retrieval: dense (Chroma) + keyword (FTS5 BM25) fused by reciprocal rank, then a
+per-source cap so that questions spanning outlets see each of them.
+
+llama-index's QueryFusionRetriever does RRF too, but it keeps only the fused score; the answer
+engine needs each passage's dense similarity and ranks to calibrate abstention, so fusion is the
+few lines below.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.schema import RetrievedChunk
+from assistant.store import IndexStore
+from assistant.text import content_words
+
+
+@dataclass
+class RetrievalResult:
+    chunks: list[RetrievedChunk]
+    question_vector: np.ndarray
+    dense: list[tuple[str, float]]
+    keyword: list[tuple[str, float]]
+
+
+def fts_query(question: str) -> str:
+    """An FTS5 MATCH expression: any of the question's content words, each quoted."""
+    words = dict.fromkeys(w.replace('"', "") for w in content_words(question))
+    return " OR ".join(f'"{w}"' for w in words if w)
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int, weights: Sequence[float] | None = None
+) -> dict[str, float]:
+    weights = weights or [1.0] * len(rankings)
+    fused: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
+    return fused
+
+
+def cap_per_source(ranked: list[RetrievedChunk], top_k: int, cap: int) -> list[RetrievedChunk]:
+    """Take the best `top_k`, at most `cap` from one source while others still have passages."""
+    chosen: list[RetrievedChunk] = []
+    per_source: Counter[str] = Counter()
+    leftovers: list[RetrievedChunk] = []
+    for item in ranked:
+        if per_source[item.chunk.doc_id] < cap:
+            chosen.append(item)
+            per_source[item.chunk.doc_id] += 1
+        else:
+            leftovers.append(item)
+        if len(chosen) == top_k:
+            return chosen
+    return (chosen + leftovers)[:top_k]
+
+
+class HybridRetriever:
+    def __init__(self, settings: Settings, store: IndexStore, embedder: Embedder) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+
+    def retrieve(
+        self,
+        question: str,
+        top_k: int | None = None,
+        sources: Sequence[str] | None = None,
+        question_vector: np.ndarray | None = None,
+    ) -> RetrievalResult:
+        top_k = top_k or self.settings.top_k
+        limit = max(self.settings.candidates_per_retriever, top_k)
+        if question_vector is None:
+            question_vector = self.embedder.encode([question])[0]
+        dense = self.store.vectors.query(question_vector, limit, sources)
+        match = fts_query(question)
+        keyword = self.store.catalog.keyword_search(match, limit, sources) if match else []
+        fused = reciprocal_rank_fusion(
+            [[cid for cid, _ in dense], [cid for cid, _ in keyword]], k=self.settings.rrf_k
+        )
+        chunks = self.store.catalog.get_chunks(list(fused))  # drops uncommitted vectors
+        dense_similarity = dict(dense)
+        dense_rank = {cid: rank for rank, (cid, _) in enumerate(dense, start=1)}
+        keyword_rank = {cid: rank for rank, (cid, _) in enumerate(keyword, start=1)}
+        ranked = [
+            RetrievedChunk(
+                chunk=chunks[cid],
+                score=score,
+                dense_similarity=dense_similarity.get(cid, 0.0),
+                dense_rank=dense_rank.get(cid),
+                keyword_rank=keyword_rank.get(cid),
+            )
+            for cid, score in sorted(fused.items(), key=lambda kv: -kv[1])
+            if cid in chunks
+        ]
+        capped = cap_per_source(ranked, top_k, self.settings.per_source_cap)
+        return RetrievalResult(capped, question_vector, dense, keyword)

@@ -1,0 +1,97 @@
+"""Claim verifier: is a sentence supported by the passages it cites?
+
+Support combines lexical evidence (share of the claim's content words found in the passage, and
+every number and proper name of the claim present there) with the best embedding similarity of
+the claim to one sentence of the passage. A verbatim quote is fully supported. The eval harness
+uses the same functions, so the product and its scores agree on what "supported" means.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.text import content_stems, numbers, proper_names, sentence_spans
+
+Encoder = Callable[[list[str]], np.ndarray]
+MARKER = re.compile(r"\s*\[(\d+)\]")
+_BULLET_LABEL = re.compile(r"^\s*(?:[-*•]\s+)?(?:\*\*[^*]{1,80}\*\*:\s*)?")
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str  # the sentence without markers or list/label decoration
+    markers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    score: float
+    supported: bool
+    missing_numbers: tuple[str, ...] = ()
+    missing_names: tuple[str, ...] = ()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def split_claims(answer_text: str) -> list[Claim]:
+    """Sentences of an answer with their [n] markers; connective lines ending in ':' are skipped."""
+    claims: list[Claim] = []
+    for line in answer_text.split("\n"):
+        line = _BULLET_LABEL.sub("", line)
+        # markers follow the sentence they support: attach each run of markers to the text before
+        pieces = re.split(r"((?:\s*\[\d+\])+)", line)
+        pending = ""
+        for piece in pieces:
+            if MARKER.match(piece or "") and piece.strip().startswith("["):
+                marks = tuple(int(m) for m in MARKER.findall(piece))
+                claims.extend(_sentences_with_markers(pending, marks))
+                pending = ""
+            else:
+                pending += piece
+        claims.extend(_sentences_with_markers(pending, ()))
+    return [c for c in claims if c.text and not c.text.endswith(":")]
+
+
+def _sentences_with_markers(text: str, markers: tuple[int, ...]) -> list[Claim]:
+    spans = sentence_spans(text)
+    if not spans:
+        return []
+    sentences = [text[s:e].strip() for s, e in spans]
+    # the markers belong to the last sentence before them
+    return [Claim(s, markers if i == len(sentences) - 1 else ()) for i, s in enumerate(sentences)]
+
+
+class ClaimVerifier:
+    def __init__(self, encoder: Encoder | None, threshold: float) -> None:
+        self.encoder = encoder
+        self.threshold = threshold
+
+    def score(self, claim: str, passages: Sequence[str]) -> Verdict:
+        if not passages:
+            return Verdict(0.0, False)
+        claim_squashed = _squash(claim)
+        if any(claim_squashed and claim_squashed in _squash(p) for p in passages):
+            return Verdict(1.0, True)
+        joined = "\n".join(passages)
+        claim_stems = content_stems(claim)
+        coverage = (
+            len(claim_stems & content_stems(joined)) / len(claim_stems) if claim_stems else 0.0
+        )
+        missing_numbers = tuple(sorted(numbers(claim) - numbers(joined)))
+        missing_names = tuple(sorted(proper_names(claim) - content_stems(joined)))
+        semantic = self._best_similarity(claim, joined) if self.encoder else coverage
+        score = 0.5 * coverage + 0.5 * semantic
+        if missing_numbers or missing_names:
+            score *= 0.5
+        return Verdict(round(score, 4), score >= self.threshold, missing_numbers, missing_names)
+
+    def _best_similarity(self, claim: str, passage: str) -> float:
+        sentences = [passage[s:e] for s, e in sentence_spans(passage)] or [passage]
+        vectors = self.encoder([claim, *sentences])
+        return float(max(0.0, np.max(vectors[1:] @ vectors[0])))

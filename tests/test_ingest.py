@@ -1,0 +1,253 @@
+"""Ingestion against a real Chroma on temp dirs with the real bundled model."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.catalog import Catalog
+from assistant.chunking import count_tokens
+from assistant.errors import EmbeddingModelMismatchError, IndexBusyError
+from assistant.ingestion import index_lock, ingest
+from assistant.store import open_index
+from tests.conftest import CORPUS, REPO, make_settings
+from tests.test_cleaning import BOILERPLATE
+
+
+def _state(settings, embedder):
+    store = open_index(settings, embedder)
+    try:
+        catalog_ids = store.catalog.all_chunk_ids()
+        vector_ids = set(store.vectors.collection.get(include=[])["ids"])
+        return catalog_ids, vector_ids, store.catalog.documents()
+    finally:
+        store.close()
+
+
+def test_seed_corpus_chunks_metadata_and_offsets(seed_index, embedder):
+    store = open_index(seed_index, embedder)
+    docs = {d["doc_id"]: d for d in store.catalog.documents()}
+    assert set(docs) == {p.name for p in CORPUS.iterdir()}
+    assert docs["002_24c47c4952debea1.txt"]["outlet"] == "The Euro Weekly News"
+    assert docs["000_aca9131ad47c8ed9.txt"]["author"] == "Lisa Haseldine"
+    chunks = store.catalog.get_chunks(sorted(store.catalog.all_chunk_ids()))
+    assert len(chunks) == store.vectors.count() >= 20
+    for chunk in chunks.values():
+        text = store.catalog.document_text(chunk.doc_id)
+        assert text[chunk.start : chunk.end] == chunk.text  # offsets index the cleaned text
+        assert count_tokens(chunk.text) <= seed_index.chunk_size
+        assert not BOILERPLATE.search(chunk.text)
+    store.close()
+
+
+def test_reingest_is_idempotent_and_embeds_nothing(tmp_path, corpus_copy, embedder):
+    settings = make_settings(tmp_path / "index")
+    first = ingest([corpus_copy], settings, embedder, show_progress=False)
+    before = _state(settings, embedder)
+    second = ingest([corpus_copy], settings, embedder, show_progress=False)
+    after = _state(settings, embedder)
+    assert first.documents_added == 5 and first.embeddings_computed > 0
+    assert second.embeddings_computed == 0 and second.documents_unchanged == 5
+    assert before[0] == after[0] == after[1]
+
+
+def test_changed_file_replaces_its_chunks_and_removed_file_is_pruned(tmp_path, corpus_copy,
+                                                                     embedder):
+    settings = make_settings(tmp_path / "index")
+    ingest([corpus_copy], settings, embedder, show_progress=False)
+    changed = corpus_copy / "003_12bf27ef89cc3537.txt"
+    text = changed.read_text()
+    marker = "The possibility of such direct involvement"
+    changed.write_text(text.replace(marker, "A brand new paragraph about grain exports.\n\n" + marker))
+    (corpus_copy / "004_8f9e010c70d96ada.txt").unlink()
+    report = ingest([corpus_copy], settings, embedder, show_progress=False)
+    catalog_ids, vector_ids, docs = _state(settings, embedder)
+    assert report.documents_updated == 1 and report.documents_removed == 1
+    # only chunks whose text changed are embedded again; unchanged ones keep their vectors
+    assert report.chunks_unchanged >= 1
+    assert report.embeddings_computed == report.chunks_added > 0
+    assert catalog_ids == vector_ids
+    assert "004_8f9e010c70d96ada.txt" not in {d["doc_id"] for d in docs}
+    assert not any(cid.startswith("004_") for cid in vector_ids)
+
+
+def test_bad_inputs_get_specific_messages_and_the_rest_is_ingested(tmp_path, corpus_copy,
+                                                                   embedder):
+    settings = make_settings(tmp_path / "index")
+    ingest([corpus_copy], settings, embedder, show_progress=False)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00" * 10)
+    (bad / "latin1.txt").write_bytes("Caf\xe9 au lait in Minsk. ".encode("latin-1") * 5)
+    (bad / "good.md").write_text("# Grain exports\n\nBelarus exported grain in May 2022.\n")
+    locked = bad / "locked.txt"
+    locked.write_text("secret")
+    locked.chmod(0)
+    empty_dir = tmp_path / "nothing-here"
+    empty_dir.mkdir()
+    (empty_dir / "image.png").write_bytes(b"png")
+    report = ingest([bad, empty_dir, tmp_path / "missing"], settings, embedder,
+                    show_progress=False)
+    messages = {Path(p.path).name: p.message for p in report.problems}
+    assert "empty" in messages["empty.txt"]
+    assert "binary" in messages["binary.txt"]
+    assert "UTF-8" in messages["latin1.txt"]
+    if os.geteuid() != 0:  # root can read any file
+        assert "permission" in messages["locked.txt"]
+    assert "no .txt" in messages["nothing-here"]
+    assert "no such file" in messages["missing"]
+    _, _, docs = _state(settings, embedder)
+    assert {d["doc_id"] for d in docs} >= {p.name for p in CORPUS.iterdir()} | {"good.md"}
+
+
+def test_cli_exit_code_reports_failures(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("   ")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "ingest.py"), str(bad), "--index", str(tmp_path / "i"),
+         "--quiet"], capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "empty.txt: file is empty" in result.stderr
+
+
+def test_html_is_read_without_scripts_or_navigation(tmp_path, embedder):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Grain deal</title><script>alert('x')</script></head><body>"
+        "<nav>Home | World | Sport</nav><h1>Grain deal signed</h1>"
+        "<p>Ukraine and Turkey signed a grain deal in Istanbul on 22 July 2022.</p>"
+        "<footer>Copyright Example News</footer></body></html>"
+    )
+    settings = make_settings(tmp_path / "index")
+    ingest([page], settings, embedder, show_progress=False)
+    store = open_index(settings, embedder)
+    text = store.catalog.document_text("page.html")
+    store.close()
+    assert "signed a grain deal in Istanbul" in text
+    assert "alert" not in text and "Home | World" not in text
+
+
+def test_other_embedding_model_is_refused(tmp_path, corpus_copy, embedder):
+    settings = make_settings(tmp_path / "index")
+    ingest([corpus_copy], settings, embedder, show_progress=False)
+    catalog = Catalog(tmp_path / "index")
+    catalog.set_meta({"embedding_model": "some-other-model@0123456789abcdef"})
+    catalog.close()
+    with pytest.raises(EmbeddingModelMismatchError, match="some-other-model"):
+        ingest([corpus_copy], settings, embedder, show_progress=False)
+
+
+def test_second_ingest_on_same_index_is_refused_while_locked(tmp_path, corpus_copy, embedder):
+    settings = make_settings(tmp_path / "index")
+    with index_lock(settings), pytest.raises(IndexBusyError, match="another ingest"):
+        ingest([corpus_copy], settings, embedder, show_progress=False)
+
+
+def _synthetic_corpus(folder: Path, count: int) -> None:
+    rng = random.Random(7)
+    sentences = [s for p in CORPUS.iterdir() for s in p.read_text().split(". ") if len(s) > 60]
+    folder.mkdir()
+    for number in range(count):
+        body = ". ".join(rng.sample(sentences, 40))
+        (folder / f"synthetic_{number:03d}.txt").write_text(f"Synthetic report {number}\n\n{body}.")
+
+
+CRASH_SCRIPT = textwrap.dedent("""
+    import sys
+    from assistant.config import Settings
+    from assistant.ingestion import ingest
+    settings = Settings.load(config_file=None, env={}, index_dir=sys.argv[2])
+    ingest([sys.argv[1]], settings, show_progress=False, batch_chunks=16)
+""")
+
+
+def test_kill_mid_ingest_then_resume_without_duplicates_or_gaps(tmp_path, embedder):
+    corpus = tmp_path / "big"
+    _synthetic_corpus(corpus, 60)
+    index = tmp_path / "index"
+    process = subprocess.Popen([sys.executable, "-c", CRASH_SCRIPT, str(corpus), str(index)])
+    catalog_file = index / "catalog.sqlite3"
+    deadline = time.time() + 300
+    committed = 0
+    while time.time() < deadline and process.poll() is None:
+        if catalog_file.exists():
+            try:
+                catalog = Catalog(index)
+                committed = catalog.count_documents()
+                catalog.close()
+            except Exception:  # noqa: BLE001 - the writer may hold the file briefly
+                committed = 0
+        if committed >= 5:
+            break
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert 5 <= committed < 60, "the ingest should have been killed halfway"
+
+    settings = make_settings(index)
+    catalog_ids, vector_ids, docs = _state(settings, embedder)
+    assert catalog_ids <= vector_ids  # every committed chunk is searchable
+    from assistant.engine import Assistant
+
+    bot = Assistant(settings)
+    bot.embedder = embedder
+    bot.encode.embedder = embedder
+    answer = bot.ask("What did the Chatham House poll find?")
+    assert all(c.source in {d["doc_id"] for d in docs} for c in answer.citations)
+
+    report = ingest([corpus], settings, embedder, show_progress=False)
+    catalog_ids, vector_ids, docs = _state(settings, embedder)
+    assert len(docs) == 60
+    assert catalog_ids == vector_ids
+    assert report.documents_unchanged >= 5
+    assert report.documents_added == 60 - report.documents_unchanged
+
+
+NO_NETWORK_SCRIPT = textwrap.dedent("""
+    import socket, sys
+    attempts = []
+    real_connect = socket.socket.connect
+    def guarded_connect(self, address):
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if host not in ("127.0.0.1", "::1", "localhost") and not str(host).startswith("/"):
+            attempts.append(address)
+            raise OSError("network disabled in test")
+        return real_connect(self, address)
+    socket.socket.connect = guarded_connect
+    real_getaddrinfo = socket.getaddrinfo
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host not in (None, "127.0.0.1", "::1", "localhost"):
+            attempts.append(host)
+            raise OSError("name resolution disabled in test")
+        return real_getaddrinfo(host, *args, **kwargs)
+    socket.getaddrinfo = guarded_getaddrinfo
+    import os
+    for key in ("HF_HUB_OFFLINE", "TIKTOKEN_CACHE_DIR", "ANONYMIZED_TELEMETRY"):
+        os.environ.pop(key, None)
+    from assistant import Assistant, Settings
+    from assistant.ingestion import ingest
+    settings = Settings.load(config_file=None, env={}, index_dir=sys.argv[2])
+    ingest([sys.argv[1]], settings, show_progress=False)
+    answer = Assistant(settings).ask("What did the Chatham House poll find?")
+    assert answer.citations, answer
+    print("ATTEMPTS", attempts)
+""")
+
+
+def test_no_outside_connection_during_ingest_and_query(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", NO_NETWORK_SCRIPT, str(CORPUS), str(tmp_path / "index")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ATTEMPTS []" in result.stdout, result.stdout
