@@ -38,14 +38,14 @@ class Settings:
     embedding_dtype: str = "auto"  # auto | float32 | bfloat16
     embedding_batch_size: int = 32
     # chunking (tokens of cl100k_base); chosen by measurement, see README "Choices"
-    chunk_size: int = 160
-    chunk_overlap: int = 32
+    chunk_size: int = 200
+    chunk_overlap: int = 40
     max_file_bytes: int = 20_000_000
     # retrieval
     top_k: int = 8
     candidates_per_retriever: int = 30
     per_source_cap: int = 3
-    rrf_k: int = 60
+    rrf_k: int = 10
     # answering
     answerer: str = "extractive"  # extractive | llm
     max_question_tokens: int = 2000
@@ -53,7 +53,9 @@ class Settings:
     answer_token_budget: int = 220
     max_answer_sentences: int = 4
     # abstention: calibrated on the golden set (eval/calibrate.py); see eval/thresholds.toml
-    min_support_score: float = 0.40
+    min_support_score: float = 0.505
+    # support is discounted by the share of the question's term weight absent from the corpus
+    unknown_term_penalty: float = 0.0
     # claim verifier
     verifier_threshold: float = 0.55
     show_unsupported: bool = False

@@ -22,6 +22,7 @@ from assistant.prompts import load_extractive_templates
 from assistant.retrieval import HybridRetriever
 from assistant.schema import Answer
 from assistant.store import IndexStore, open_index
+from assistant.text import content_stems
 from assistant.verify import ClaimVerifier
 
 ANSWERERS = ("extractive", "llm")
@@ -138,15 +139,29 @@ class Assistant:
         ranked = extractive.score_candidates(standalone, retrieval.question_vector,
                                              retrieval.chunks)
         selection = extractive.select(standalone, ranked)
-        if not selection.candidates or selection.best_score < self.settings.min_support_score:
+        support = self.support(standalone, selection.best_score)
+        if not selection.candidates or support < self.settings.min_support_score:
             return self._refusal(
                 question, standalone, "unsupported",
-                f"best support {selection.best_score:.3f} < {self.settings.min_support_score}",
+                f"support {support:.3f} < {self.settings.min_support_score}",
             )
         answer = extractive.compose(question, selection)
         answer.standalone_question = standalone
-        answer.notes.append(f"support={selection.best_score:.3f}")
+        answer.notes.append(f"support={support:.3f}")
         return answer
+
+    def support(self, question: str, best_sentence_score: float) -> float:
+        """The abstention score: the best sentence's score, discounted by the share of the
+        question's term weight that occurs nowhere in the corpus (a term the articles never use
+        is strong evidence that they do not answer the question)."""
+        stems = content_stems(question)
+        if not stems:
+            return best_sentence_score
+        weights = self._idf(stems)
+        frequencies = self.store.catalog.document_frequencies(stems)
+        unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
+        share = unknown / (sum(weights.values()) or 1.0)
+        return best_sentence_score * (1.0 - self.settings.unknown_term_penalty * share)
 
     # --- parts used by ask -----------------------------------------------------------------
     @property

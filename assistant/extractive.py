@@ -15,7 +15,7 @@ import numpy as np
 from assistant.chunking import count_tokens
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
-from assistant.text import content_stems, sentence_spans, tokens
+from assistant.text import content_stems, numbers, sentence_spans, tokens
 
 Encoder = Callable[[list[str]], np.ndarray]
 IdfLookup = Callable[[set[str]], dict[str, float]]
@@ -32,6 +32,15 @@ _CAUSAL = re.compile(
     re.I,
 )
 _SENTENCE_END = ('.', '!', '"', '”', '’', "'", ')')
+# questions whose answer must contain a number or a date/time expression
+_EXPECTS_NUMBER = re.compile(r"^\s*(how (many|much|old|long|far)|what (percentage|share|proportion|"
+                             r"number|amount)|what per ?cent)\b", re.I)
+_EXPECTS_TIME = re.compile(r"^\s*(when|what (year|date|day|month|time)|since when|in what year|"
+                           r"on what (date|day))\b", re.I)
+_TIME_WORDS = re.compile(
+    r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+    r"week|month|year|ago|since|decade|century|spring|summer|autumn|winter)s?\b", re.I)
 _FACTOID = re.compile(r"^\s*(who|when|where|which|what (percentage|share|number|year|date|day)|"
                       r"how (many|much|old|long))\b", re.I)
 
@@ -73,6 +82,15 @@ def question_type(question: str) -> str:
     return "default"
 
 
+def satisfies_answer_type(question: str, sentence: str) -> bool:
+    """A sentence can only answer 'how many ...' with a number and 'when ...' with a time."""
+    if _EXPECTS_NUMBER.search(question):
+        return bool(numbers(sentence))
+    if _EXPECTS_TIME.search(question):
+        return bool(_TIME_WORDS.search(sentence))
+    return True
+
+
 def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
     seen: set[tuple[str, int]] = set()
     found: list[Candidate] = []
@@ -102,7 +120,8 @@ class ExtractiveAnswerer:
     def score_candidates(
         self, question: str, question_vector: np.ndarray, retrieved: list[RetrievedChunk]
     ) -> list[Candidate]:
-        candidates = _candidates(retrieved)
+        candidates = [c for c in _candidates(retrieved)
+                      if satisfies_answer_type(question, c.text)]
         if not candidates:
             return []
         vectors = self.encoder([c.text for c in candidates])
@@ -149,7 +168,28 @@ class ExtractiveAnswerer:
             chosen.append(pick)
             sources.add(pick.doc_id)
             budget -= cost
-        return Selection(chosen, best, kind)
+        return Selection(self._with_following_quotes(chosen, ranked), best, kind)
+
+    def _with_following_quotes(self, chosen: list[Candidate],
+                               ranked: list[Candidate]) -> list[Candidate]:
+        """Add the quotation that directly follows a chosen lead-in sentence ('He made a
+        statement on July 2.' -> '“The time has come ...”'): the lead-in alone answers nothing."""
+        by_position = {(c.doc_id, c.absolute_start): c for c in ranked}
+        extra: list[Candidate] = []
+        taken = {(c.doc_id, c.absolute_start) for c in chosen}
+        for candidate in chosen:
+            text = candidate.retrieved.chunk.text
+            rest = text[candidate.local_end :]
+            gap = len(rest) - len(rest.lstrip())
+            if not rest.lstrip().startswith(("“", '"', "‘")):
+                continue
+            key = (candidate.doc_id, candidate.absolute_start + candidate.local_end
+                   - candidate.local_start + gap)
+            follower = by_position.get(key)
+            if follower is not None and key not in taken:
+                extra.append(follower)
+                taken.add(key)
+        return chosen + extra
 
     # --- composition -----------------------------------------------------------------------
     def compose(self, question: str, selection: Selection) -> Answer:

@@ -263,3 +263,11 @@ class _Ingestion:
 def _vector_metadata(chunk: Chunk) -> dict:
     return {"doc_id": chunk.doc_id, "position": chunk.position, "start": chunk.start,
             "end": chunk.end}
+
+
+def ensure_corpus_indexed(settings: Settings, embedder: Embedder | None = None,
+                          on_progress: ProgressCallback | None = None) -> IngestReport:
+    """Ingest the configured corpus paths: builds a missing index, refreshes a stale one, and
+    costs well under a second (no embedding) when nothing changed."""
+    return ingest(list(settings.corpus_paths), settings, embedder, lock_wait_s=600,
+                  show_progress=False, on_progress=on_progress)

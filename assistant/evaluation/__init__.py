@@ -1,0 +1,1 @@
+"""Eval harness: golden questions, retrieval/answer/faithfulness metrics, stock baseline, report."""
