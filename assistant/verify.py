@@ -42,6 +42,8 @@ def _squash(text: str) -> str:
 def split_claims(answer_text: str) -> list[Claim]:
     """Sentences of an answer with their [n] markers; connective lines ending in ':' are skipped."""
     claims: list[Claim] = []
+    # "claim [1]." -> "claim. [1]": punctuation after the markers still ends the claim
+    answer_text = re.sub(r"((?:\s*\[\d+\])+)\s*([.!?])", r"\2\1", answer_text)
     for line in answer_text.split("\n"):
         line = _BULLET_LABEL.sub("", line)
         # markers follow the sentence they support: attach each run of markers to the text before
@@ -55,7 +57,7 @@ def split_claims(answer_text: str) -> list[Claim]:
             else:
                 pending += piece
         claims.extend(_sentences_with_markers(pending, ()))
-    return [c for c in claims if c.text and not c.text.endswith(":")]
+    return [c for c in claims if re.search(r"\w", c.text) and not c.text.endswith(":")]
 
 
 def _sentences_with_markers(text: str, markers: tuple[int, ...]) -> list[Claim]:
