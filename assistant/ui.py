@@ -261,7 +261,7 @@ class ChatApp:
             question.submit(self.respond, [question, chatbot, answerer, top_k, sources],
                             [chatbot, question, citations], api_visibility="private")
 
-            def add_and_refresh(files, progress=gr.Progress()):
+            def add_and_refresh(files, progress=gr.Progress()):  # noqa: B008 - gradio idiom
                 message = self.add_files(files, progress)
                 return (message, self.documents_table(),
                         gr.Dropdown(choices=self.source_choices()))
