@@ -81,3 +81,19 @@ def test_eval_gate_on_whole_golden_set(seed_index, seed_assistant):
                    "citation_recall"):
         assert engine[metric] >= stock[metric], metric
     assert len(report["engine"]["rows"]) == len(load_golden())
+
+
+def test_llm_judge_faithfulness_beside_the_verifier(seed_index, seed_assistant):
+    from assistant.evaluation.judge import LLMJudge, parse_verdicts
+    from tests.fake_llm_server import FakeLLMServer
+
+    assert parse_verdicts("YES | a\nNO | b\nnoise\nyes | c") == [True, False, True]
+    with FakeLLMServer(["YES | 43 per cent disapproved\nNO | it was in May"] * 3) as server:
+        settings = seed_index.replace(llm_base_url=server.url, llm_model="judge")
+        judge = LLMJudge(settings)
+        report = evaluate(settings, with_baseline=False, bot=seed_assistant, judge=judge,
+                          limit=3)
+    assert report["llm_judge"] is True
+    assert report["engine"]["scores"]["llm_faithfulness"] == 0.5
+    assert "faithfulness" in report["engine"]["scores"]  # the verifier-based score stays
+    assert "Context:" in server.prompts[0] and "YES |" in server.prompts[0]

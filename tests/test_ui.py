@@ -137,6 +137,9 @@ def test_browser_question_answer_and_citation(server, tmp_path):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        outside: list[str] = []
+        page.on("request", lambda r: outside.append(r.url)
+                if not r.url.startswith((server, "data:", "blob:")) else None)
         try:
             page.goto(server, wait_until="load")
             box = page.locator("#question textarea")
@@ -153,6 +156,7 @@ def test_browser_question_answer_and_citation(server, tmp_path):
             passage.wait_for(state="visible", timeout=10_000)
             assert first.locator("mark").inner_text().strip()
             assert page.locator("#citations script").count() == 0
+            assert outside == []  # the page loads nothing from outside this machine
             page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
@@ -160,3 +164,20 @@ def test_browser_question_answer_and_citation(server, tmp_path):
             raise
         finally:
             browser.close()
+
+
+def test_basic_auth_from_settings(seed_index, seed_assistant):
+    settings = seed_index.replace(port=_free_port(), auth_user="reader",
+                                  auth_password="s3cret-pass")
+    demo = launch(settings, seed_assistant, block=False)
+    try:
+        url = f"http://127.0.0.1:{settings.port}/"
+        from gradio_client import Client
+
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do
+            Client(url, verbose=False).predict("Who is Artyom Shraibman?", [], api_name="/ask")
+        client = Client(url, auth=("reader", "s3cret-pass"), verbose=False)
+        result = client.predict("Who is Artyom Shraibman?", [], api_name="/ask")
+        assert "Carnegie" in result["answer"]
+    finally:
+        demo.close()

@@ -58,6 +58,7 @@ class QuestionResult:
     precise_citations: int = 0
     verdicts: list = field(default_factory=list)
     latency_ms: float = 0.0
+    llm_faithfulness: float | None = None
 
 
 def _score_answer(result: QuestionResult, q: GoldenQuestion, passages_ranked: list[str],
@@ -76,7 +77,14 @@ def _score_answer(result: QuestionResult, q: GoldenQuestion, passages_ranked: li
         result.verdicts = [list(v) for v in c.verdicts]
 
 
-def run_engine(bot, questions: list[GoldenQuestion], progress: bool) -> list[QuestionResult]:
+def judge_rows(judge, rows: list[QuestionResult], cited: dict[str, list[str]]) -> None:
+    for row in rows:
+        if not row.abstained:
+            row.llm_faithfulness = judge.faithfulness(row.answer, cited.get(row.id, []))
+
+
+def run_engine(bot, questions: list[GoldenQuestion], progress: bool,
+               cited: dict[str, list[str]] | None = None) -> list[QuestionResult]:
     from tqdm import tqdm
 
     results = []
@@ -93,12 +101,14 @@ def run_engine(bot, questions: list[GoldenQuestion], progress: bool) -> list[Que
             latency_ms=latency,
         )
         _score_answer(result, q, ranked, {c.n: c.text for c in answer.citations}, bot.verifier)
+        if cited is not None:
+            cited[q.id] = [c.text for c in answer.citations]
         results.append(result)
     return results
 
 
-def run_baseline(baseline, verifier, questions: list[GoldenQuestion],
-                 progress: bool) -> list[QuestionResult]:
+def run_baseline(baseline, verifier, questions: list[GoldenQuestion], progress: bool,
+                 cited: dict[str, list[str]] | None = None) -> list[QuestionResult]:
     from tqdm import tqdm
 
     results = []
@@ -112,8 +122,10 @@ def run_baseline(baseline, verifier, questions: list[GoldenQuestion],
             citations=[{"n": i, "source": s} for i, (s, _) in enumerate(answer.passages, 1)],
             latency_ms=latency,
         )
-        cited = {i: text for i, (_, text) in enumerate(answer.passages, 1)}
-        _score_answer(result, q, ranked, cited, verifier)
+        passages = {i: text for i, (_, text) in enumerate(answer.passages, 1)}
+        _score_answer(result, q, ranked, passages, verifier)
+        if cited is not None:
+            cited[q.id] = list(passages.values())
         results.append(result)
     return results
 
@@ -144,6 +156,9 @@ def aggregate(results: list[QuestionResult]) -> dict[str, float]:
     }
     scores.update(abstention_scores([r.should_abstain for r in results],
                                     [r.abstained for r in results]))
+    judged = [r.llm_faithfulness for r in answered if r.llm_faithfulness is not None]
+    if judged:
+        scores["llm_faithfulness"] = mean(judged)
     return {k: round(v, 4) for k, v in scores.items()}
 
 
@@ -167,10 +182,10 @@ def gate_failures(scores: dict[str, float], thresholds: dict[str, float]) -> lis
 def format_table(engine: dict[str, float], baseline: dict[str, float] | None) -> str:
     header = f"{'metric':<24}{'engine':>10}" + (f"{'stock':>10}" if baseline else "")
     lines = [header, "-" * len(header)]
-    for name in METRICS:
+    for name in METRICS + (["llm_faithfulness"] if "llm_faithfulness" in engine else []):
         row = f"{name:<24}{engine[name]:>10.3f}"
         if baseline:
-            row += f"{baseline[name]:>10.3f}"
+            row += f"{baseline.get(name, float('nan')):>10.3f}"
         lines.append(row)
     return "\n".join(lines)
 
@@ -234,15 +249,23 @@ def _chart(report: dict, path: Path) -> None:
 
 
 def evaluate(settings: Settings, split: str | None = None, with_baseline: bool = True,
-             progress: bool = False, limit: int | None = None, bot=None) -> dict:
+             progress: bool = False, limit: int | None = None, bot=None, judge=None) -> dict:
+    """Score the engine (and the stock baseline) on the golden set. With an LLM configured, or a
+    `judge` given, an LLM-judge faithfulness is reported beside the verifier-based one."""
     from assistant.engine import Assistant
+    from assistant.evaluation.judge import judge_if_configured
 
     started = time.perf_counter()
     questions = [q for q in load_golden() if split in (None, "all", q.split)][:limit]
     bot = bot or Assistant(settings)
     bot.warm_up()
-    engine_rows = run_engine(bot, questions, progress)
+    judge = judge or judge_if_configured(settings)
+    engine_cited: dict[str, list[str]] = {}
+    engine_rows = run_engine(bot, questions, progress, engine_cited)
+    if judge is not None:
+        judge_rows(judge, engine_rows, engine_cited)
     report = {
+        "llm_judge": judge is not None,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "split": split or "all", "questions": len(questions),
         "settings": {k: v for k, v in asdict(settings).items()
@@ -254,7 +277,10 @@ def evaluate(settings: Settings, split: str | None = None, with_baseline: bool =
         from assistant.evaluation.baseline import StockLlamaIndexBaseline
 
         baseline = StockLlamaIndexBaseline(list(settings.corpus_paths), bot.embedder)
-        rows = run_baseline(baseline, bot.verifier, questions, progress)
+        baseline_cited: dict[str, list[str]] = {}
+        rows = run_baseline(baseline, bot.verifier, questions, progress, baseline_cited)
+        if judge is not None:
+            judge_rows(judge, rows, baseline_cited)
         report["baseline"] = {"scores": aggregate(rows), "rows": [asdict(r) for r in rows]}
     report["seconds"] = round(time.perf_counter() - started, 2)
     return report
