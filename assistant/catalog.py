@@ -113,6 +113,27 @@ class Catalog:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
 
+    def consistency_counts(self) -> tuple[int, int, int]:
+        """(chunks, keyword rows, pending vector ids) read in one snapshot."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                chunks = self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+                keyword = self._db.execute("SELECT COUNT(*) FROM chunks_fts_docsize").fetchone()[0]
+                pending = self._db.execute("SELECT COUNT(*) FROM pending_vectors").fetchone()[0]
+            finally:
+                self._db.execute("COMMIT")
+        return chunks, keyword, pending
+
+    def count_keyword_rows(self) -> int:
+        """Rows in the FTS5 index (its docsize shadow table: one row per indexed passage)."""
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM chunks_fts_docsize").fetchone()[0]
+
+    def count_pending(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM pending_vectors").fetchone()[0]
+
     # --- chunks ---------------------------------------------------------------------------
     def chunk_ids_of(self, doc_id: str) -> set[str]:
         with self._lock:

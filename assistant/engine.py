@@ -15,7 +15,12 @@ from assistant.chunking import count_tokens
 from assistant.config import Settings
 from assistant.conversation import bound_history, rewrite_standalone, validate_history
 from assistant.embedding import Embedder
-from assistant.errors import IndexNotReadyError, InvalidQuestionError
+from assistant.errors import (
+    AssistantError,
+    IndexCorruptError,
+    IndexNotReadyError,
+    InvalidQuestionError,
+)
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import is_off_task
 from assistant.prompts import load_extractive_templates
@@ -23,6 +28,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.schema import Answer
 from assistant.store import IndexStore, open_index
 from assistant.text import content_stems
+from assistant.vectors import forget_cached_clients
 from assistant.verify import ClaimVerifier
 
 ANSWERERS = ("extractive", "llm")
@@ -72,15 +78,37 @@ class Assistant:
         if self._store is None:
             with self._open_lock:
                 if self._store is None:
-                    store = open_index(self.settings, self.embedder, create=False)
-                    if store.catalog.count_chunks() == 0:
-                        store.close()
-                        raise IndexNotReadyError(
-                            f"the index in {self.settings.index_dir}/ is empty; run "
-                            f"`python ingest.py corpus/ --index {self.settings.index_dir}` first"
-                        )
-                    self._store = store
+                    try:
+                        self._store = self._open_checked()
+                    except IndexCorruptError:
+                        # a client cached in this process may predate a rebuild by another
+                        # process: forget it and look once more before calling the index damaged
+                        forget_cached_clients()
+                        self._store = self._open_checked()
         return self._store
+
+    def _open_checked(self) -> IndexStore:
+        store = open_index(self.settings, self.embedder, create=False)
+        try:
+            if store.catalog.count_chunks() == 0:
+                raise IndexNotReadyError(
+                    f"the index in {self.settings.index_dir}/ is empty; run "
+                    f"`python ingest.py corpus/ --index {self.settings.index_dir}` first")
+            store.check_consistency()
+            store.vectors.query(np.zeros(self.embedder_dimension(store), np.float32), 1)
+        except Exception as exc:
+            store.close()
+            if isinstance(exc, AssistantError):
+                raise
+            raise IndexCorruptError(
+                f"the vector store in {self.settings.index_dir}/ cannot be searched "
+                f"({type(exc).__name__}: {exc}); rebuild it with "
+                "`assistant ingest --rebuild PATHS`") from exc
+        return store
+
+    def embedder_dimension(self, store: IndexStore) -> int:
+        stored = store.catalog.get_meta("embedding_dimension")
+        return int(stored) if stored else self.embedder.dimension
 
     def reload(self) -> None:
         """Forget the open index (after an ingest into it from elsewhere)."""

@@ -29,6 +29,10 @@ class EmbeddingModelMismatchError(AssistantError):
     """The index was built with another embedding model."""
 
 
+class IngestWriteError(AssistantError):
+    """Writing the index failed (disk full, permissions); what was committed before is intact."""
+
+
 class IndexBusyError(AssistantError):
     """Another ingest holds the index lock."""
 

@@ -31,6 +31,8 @@ _CAUSAL = re.compile(
     r"would mean|consequences?|risk|afraid|against|given|in order to|motivated)\b",
     re.I,
 )
+# text in a document that looks like our citation markers would forge citations in the answer
+_MARKER_LIKE = re.compile(r"\[\s*\d+\s*\]")
 _SENTENCE_END = ('.', '!', '"', '”', '’', "'", ')')
 # questions whose answer must contain a number or a date/time expression
 _EXPECTS_NUMBER = re.compile(r"^\s*(how (many|much|old|long|far)|what (percentage|share|proportion|"
@@ -101,7 +103,8 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
             lead = len(text[start:end]) - len(text[start:end].lstrip())
             key = (item.chunk.doc_id, item.chunk.start + start + lead)
             is_heading = not sentence.endswith(_SENTENCE_END)
-            if key in seen or len(tokens(sentence)) < 5 or is_heading:
+            forged_marker = bool(_MARKER_LIKE.search(sentence))
+            if key in seen or len(tokens(sentence)) < 5 or is_heading or forged_marker:
                 continue
             seen.add(key)
             found.append(Candidate(item, start + lead, start + lead + len(sentence), sentence))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,10 +25,10 @@ from assistant.chunking import chunking_signature, split_document
 from assistant.config import Settings
 from assistant.corpus import FileProblem, UnreadableFileError, load_document, scan_paths
 from assistant.embedding import Embedder
-from assistant.errors import IndexBusyError
+from assistant.errors import AssistantError, IndexBusyError, IngestWriteError
 from assistant.schema import Chunk, SourceDocument
 from assistant.store import IndexStore, open_index
-from assistant.vectors import CHROMA_SUBDIR
+from assistant.vectors import CHROMA_SUBDIR, forget_cached_clients
 
 LOCK_FILE = ".ingest.lock"
 ProgressCallback = Callable[[str, int, int], None]
@@ -100,10 +101,26 @@ def ingest(
         try:
             return _Ingestion(settings, embedder, store, show_progress, on_progress,
                               batch_chunks).run(paths, prune)
+        except AssistantError:
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            raise IngestWriteError(_write_error_message(settings, exc)) from exc
+        except Exception as exc:
+            # chromadb wraps disk errors in its own exception types
+            if "disk" in str(exc).lower() or "space" in str(exc).lower():
+                raise IngestWriteError(_write_error_message(settings, exc)) from exc
+            raise
         finally:
             store.close()
     finally:
         lock.release()
+
+
+def _write_error_message(settings: Settings, exc: Exception) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return (f"writing the index in {settings.index_dir}/ failed ({reason}); documents committed "
+            "before the failure are intact and searchable; free space or fix permissions and run "
+            "ingest again to finish")
 
 
 def _delete_index(settings: Settings) -> None:
@@ -117,6 +134,7 @@ def _delete_index(settings: Settings) -> None:
             chroma_client(settings).delete_collection(settings.collection)
     else:
         shutil.rmtree(index_dir / CHROMA_SUBDIR, ignore_errors=True)
+        forget_cached_clients()
 
 
 class _Ingestion:

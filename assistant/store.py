@@ -8,7 +8,7 @@ from pathlib import Path
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.embedding import Embedder
-from assistant.errors import EmbeddingModelMismatchError, IndexNotReadyError
+from assistant.errors import EmbeddingModelMismatchError, IndexCorruptError, IndexNotReadyError
 from assistant.vectors import VectorStore
 
 
@@ -19,6 +19,40 @@ class IndexStore:
 
     def close(self) -> None:
         self.catalog.close()
+
+    def check_consistency(self) -> None:
+        """Cheap checks at open: every committed chunk has a vector and a keyword entry.
+
+        Vectors journalled as pending may legitimately be extra (an ingest was interrupted);
+        anything else means the index was damaged or edited behind our back.
+        """
+        chunks, keyword_rows, pending = self.catalog.consistency_counts()
+        recovery = "rebuild it with `assistant ingest --rebuild PATHS`"
+        if keyword_rows != chunks:
+            raise IndexCorruptError(
+                f"the keyword index holds {keyword_rows} passages but the catalog {chunks}; "
+                f"{recovery}")
+        if ingest_running(self.vectors.settings):
+            return  # vectors and catalog are legitimately apart while an ingest writes
+        vectors = self.vectors.count()
+        if not chunks <= vectors <= chunks + pending:
+            raise IndexCorruptError(
+                f"the vector store holds {vectors} vectors but the catalog {chunks} passages "
+                f"(+{pending} pending); {recovery}")
+
+
+def ingest_running(settings: Settings) -> bool:
+    """True when another process or thread holds the ingest lock of this index."""
+    from filelock import FileLock, Timeout
+
+    lock_path = Path(settings.index_dir) / ".ingest.lock"
+    if not lock_path.exists():
+        return False
+    try:
+        with FileLock(str(lock_path), timeout=0, is_singleton=False):
+            return False
+    except Timeout:
+        return True
 
 
 def open_index(settings: Settings, embedder: Embedder, create: bool = False) -> IndexStore:

@@ -280,15 +280,23 @@ def is_loopback(host: str) -> bool:
     return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
 
 
+def exposure_warning(settings: Settings) -> str | None:
+    if is_loopback(settings.host) or settings.auth_user:
+        return None
+    return (f"warning: serving on {settings.host} without authentication; anyone who can reach "
+            "this address can read the corpus. Set ASSISTANT_AUTH_USER and "
+            "ASSISTANT_AUTH_PASSWORD, or bind 127.0.0.1")
+
+
 def launch(settings: Settings, assistant: Assistant | None = None, *, block: bool = True):
     import gradio as gr
 
     app = ChatApp(settings, assistant)
     demo = app.build()
     auth = (settings.auth_user, settings.auth_password) if settings.auth_user else None
-    if not is_loopback(settings.host) and auth is None:
-        print(f"warning: serving on {settings.host} without authentication; set "
-              "ASSISTANT_AUTH_USER and ASSISTANT_AUTH_PASSWORD", file=sys.stderr)
+    warning = exposure_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr)
     demo.launch(server_name=settings.host, server_port=settings.port, auth=auth,
                 prevent_thread_lock=not block, quiet=not block, css=CSS,
                 theme=gr.themes.Soft(), footer_links=["api"], ssr_mode=False)

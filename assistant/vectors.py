@@ -36,14 +36,22 @@ def chroma_client(settings: Settings):
     )
 
 
+def forget_cached_clients() -> None:
+    """Drop chromadb's per-process client cache: after another process rebuilt or repaired the
+    index, a cached client still points at the old files."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
 class VectorStore:
     """One cosine-space collection whose metadata records the embedding model."""
 
     def __init__(self, settings: Settings, model_identity: str, dimension: int, create: bool):
         self.settings = settings
-        self.client = chroma_client(settings)
         name = settings.collection
         try:
+            self.client = chroma_client(settings)
             if create:
                 self.collection = self.client.get_or_create_collection(
                     name,
@@ -61,6 +69,11 @@ class VectorStore:
                 f"no collection {name!r} in the vector store; run ingest first"
             ) from exc
         except Exception as exc:  # chromadb raises its own error types for damaged stores
+            if settings.uses_chroma_server and "connect" in str(exc).lower():
+                raise IndexNotReadyError(
+                    f"cannot reach the Chroma server at {settings.chroma_host}:"
+                    f"{settings.chroma_port} ({type(exc).__name__}); is `chroma run` started?"
+                ) from exc
             if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
                 raise IndexNotReadyError(
                     f"no collection {name!r} in the vector store; run ingest first"
