@@ -366,3 +366,46 @@ def test_exposure_warning_and_secrets_never_shown(seed_index, embedder, capsys, 
     outputs += [captured.out, captured.err, caplog.text]
     for secret in secrets.values():
         assert not any(secret in text for text in outputs), secret
+
+
+def test_hostile_markup_never_runs_in_the_browser(hostile_index, embedder, tmp_path):
+    import shutil
+    import socket
+
+    from assistant.ui import launch
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.fail("Debian chromium is required: run scripts/setup.sh --dev")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    bot = _bot(hostile_index, embedder)
+    demo = launch(hostile_index.replace(port=port), bot, block=False)
+    from playwright.sync_api import sync_playwright
+
+    dialogs: list[str] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium,
+                                         args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
+            box = page.locator("#question textarea")
+            box.wait_for(timeout=30_000)
+            box.fill("When did the rail line from Minsk to Brest open?")
+            box.press("Enter")
+            page.locator("#citations details").first.wait_for(timeout=60_000)
+            page.locator("#citations details summary").first.click()
+            page.wait_for_timeout(1500)
+            panel = page.locator("#citations").inner_text()
+            page.screenshot(path=str(tmp_path / "hostile.png"))
+            injected = page.evaluate(
+                "document.querySelectorAll('#chat script, #citations script, "
+                "#chat img[onerror], #citations img').length")
+            browser.close()
+    finally:
+        demo.close()
+    assert "rail line" in panel and "<script>" in panel  # shown as text, not run
+    assert dialogs == [] and injected == 0
