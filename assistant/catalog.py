@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL,
     title TEXT, outlet TEXT, author TEXT, date TEXT, text TEXT NOT NULL,
-    chunk_count INTEGER NOT NULL, ingested_at REAL NOT NULL
+    chunk_count INTEGER NOT NULL, ingested_at REAL NOT NULL,
+    file_size INTEGER NOT NULL DEFAULT -1, file_mtime_ns INTEGER NOT NULL DEFAULT -1
 );
 CREATE TABLE IF NOT EXISTS chunks (
     rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
@@ -59,12 +60,21 @@ class Catalog:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._migrate()
             self._db.commit()
         except sqlite3.DatabaseError as exc:
             raise IndexCorruptError(
                 f"the catalog {self.path} is damaged ({exc}); rebuild the index with "
                 "`assistant ingest --rebuild PATHS`"
             ) from exc
+
+    def _migrate(self) -> None:
+        """Add columns that newer versions keep, so an index built by an older one still opens."""
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for column in ("file_size", "file_mtime_ns"):
+            if column not in present:
+                self._db.execute(
+                    f"ALTER TABLE documents ADD COLUMN {column} INTEGER NOT NULL DEFAULT -1")
 
     def close(self) -> None:
         with self._lock:
@@ -90,6 +100,18 @@ class Catalog:
         with self._lock:
             rows = self._db.execute("SELECT doc_id, content_hash, path FROM documents").fetchall()
         return {doc_id: (digest, path) for doc_id, digest, path in rows}
+
+    def file_stamps(self) -> dict[str, tuple[int, int]]:
+        """path -> (size, mtime_ns) of the file as last ingested."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT path, file_size, file_mtime_ns FROM documents").fetchall()
+        return {path: (size, mtime) for path, size, mtime in rows}
+
+    def set_file_stamp(self, doc_id: str, size: int, mtime_ns: int) -> None:
+        with self._lock, self._db:
+            self._db.execute("UPDATE documents SET file_size=?, file_mtime_ns=? WHERE doc_id=?",
+                             (size, mtime_ns, doc_id))
 
     def documents(self) -> list[dict]:
         with self._lock:

@@ -166,11 +166,16 @@ class _Ingestion:
         known = self.catalog.document_hashes()
         changed = self._load_changed(scan.files, known, rechunk_all)
         self._write(changed, known)
+        self._record_stamps()
         if prune:
             self._prune_missing(scan.roots, {p.name for p in scan.files}, known)
         self.catalog.set_meta({"chunking": signature})
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _record_stamps(self) -> None:
+        for doc_id, (size, mtime_ns) in self._stamps.items():
+            self.catalog.set_file_stamp(doc_id, size, mtime_ns)
 
     def _recover_orphans(self) -> None:
         orphans = self.catalog.pending_orphans()
@@ -186,9 +191,19 @@ class _Ingestion:
 
         changed: list[SourceDocument] = []
         seen_ids: dict[str, Path] = {}
+        stamps = {} if rechunk_all else self.catalog.file_stamps()
+        self._stamps: dict[str, tuple[int, int]] = {}
         progress = tqdm(files, desc="documents", unit="doc", disable=not self.show_progress)
         for number, path in enumerate(progress, start=1):
             self._progress("reading", number, len(files))
+            stamp = _file_stamp(path)
+            if (path.name not in seen_ids and stamp is not None
+                    and stamps.get(str(path.resolve())) == stamp):
+                # same size and modification time as when it was ingested: not read again
+                seen_ids[path.name] = path
+                self.report.documents_seen += 1
+                self.report.documents_unchanged += 1
+                continue
             if path.name in seen_ids:
                 self.report.problems.append(FileProblem(
                     str(path), f"duplicate document id {path.name!r} (also {seen_ids[path.name]}); "
@@ -201,6 +216,8 @@ class _Ingestion:
                 continue
             seen_ids[path.name] = path
             self.report.documents_seen += 1
+            if stamp is not None:
+                self._stamps[doc.doc_id] = stamp
             previous = known.get(doc.doc_id)
             if previous and previous[0] == doc.content_hash and not rechunk_all:
                 self.report.documents_unchanged += 1
@@ -276,6 +293,14 @@ class _Ingestion:
     def _progress(self, stage: str, done: int, total: int) -> None:
         if self.on_progress is not None:
             self.on_progress(stage, done, total)
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _vector_metadata(chunk: Chunk) -> dict:

@@ -18,7 +18,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.schema import RetrievedChunk
 from assistant.store import IndexStore
-from assistant.text import content_words
+from assistant.text import content_words, stem
 
 
 @dataclass
@@ -29,10 +29,22 @@ class RetrievalResult:
     keyword: list[tuple[str, float]]
 
 
-def fts_query(question: str) -> str:
-    """An FTS5 MATCH expression: any of the question's content words, each quoted."""
-    words = dict.fromkeys(w.replace('"', "") for w in content_words(question))
-    return " OR ".join(f'"{w}"' for w in words if w)
+COMMON_TERM_SHARE = 0.1
+
+
+def fts_query(question: str, frequencies: dict[str, int] | None = None,
+              total: int = 0) -> str:
+    """An FTS5 MATCH expression: any of the question's content words, each quoted.
+
+    With document frequencies, words found in more than COMMON_TERM_SHARE of all passages are
+    left out while rarer words remain: they add almost nothing to BM25 but make it score most
+    of the index, which grows with the corpus.
+    """
+    words = [w for w in dict.fromkeys(w.replace('"', "") for w in content_words(question)) if w]
+    if frequencies is not None and total > 0:
+        rare = [w for w in words if frequencies.get(stem(w), 0) <= COMMON_TERM_SHARE * total]
+        words = rare or words
+    return " OR ".join(f'"{w}"' for w in words)
 
 
 def reciprocal_rank_fusion(
@@ -80,7 +92,9 @@ class HybridRetriever:
         if question_vector is None:
             question_vector = self.embedder.encode([question])[0]
         dense = self.store.vectors.query(question_vector, limit, sources)
-        match = fts_query(question)
+        catalog = self.store.catalog
+        stems = {stem(w) for w in content_words(question)}
+        match = fts_query(question, catalog.document_frequencies(stems), catalog.count_chunks())
         keyword = self.store.catalog.keyword_search(match, limit, sources) if match else []
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in dense], [cid for cid, _ in keyword]], k=self.settings.rrf_k

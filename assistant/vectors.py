@@ -36,6 +36,20 @@ def chroma_client(settings: Settings):
     )
 
 
+def _classify_open_error(settings: Settings, exc: Exception) -> Exception:
+    text = str(exc)
+    if settings.uses_chroma_server and "connect" in text.lower():
+        return IndexNotReadyError(
+            f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+            f"({type(exc).__name__}); is `chroma run` started?")
+    if "does not exist" in text or "NotFound" in type(exc).__name__:
+        return IndexNotReadyError(
+            f"no collection {settings.collection!r} in the vector store; run ingest first")
+    return IndexCorruptError(
+        f"the vector store could not be opened ({text}); rebuild the index with "
+        "`assistant ingest --rebuild PATHS`")
+
+
 def forget_cached_clients() -> None:
     """Drop chromadb's per-process client cache: after another process rebuilt or repaired the
     index, a cached client still points at the old files."""
@@ -64,24 +78,8 @@ class VectorStore:
                 )
             else:
                 self.collection = self.client.get_collection(name, embedding_function=None)
-        except ValueError as exc:
-            raise IndexNotReadyError(
-                f"no collection {name!r} in the vector store; run ingest first"
-            ) from exc
-        except Exception as exc:  # chromadb raises its own error types for damaged stores
-            if settings.uses_chroma_server and "connect" in str(exc).lower():
-                raise IndexNotReadyError(
-                    f"cannot reach the Chroma server at {settings.chroma_host}:"
-                    f"{settings.chroma_port} ({type(exc).__name__}); is `chroma run` started?"
-                ) from exc
-            if "does not exist" in str(exc) or "NotFound" in type(exc).__name__:
-                raise IndexNotReadyError(
-                    f"no collection {name!r} in the vector store; run ingest first"
-                ) from exc
-            raise IndexCorruptError(
-                f"the vector store could not be opened ({exc}); rebuild the index with "
-                "`assistant ingest --rebuild PATHS`"
-            ) from exc
+        except Exception as exc:  # chromadb raises its own error types
+            raise _classify_open_error(settings, exc) from exc
         self._check_model(model_identity, dimension)
 
     def _check_model(self, model_identity: str, dimension: int) -> None:
