@@ -80,6 +80,14 @@ class HybridRetriever:
         self.store = store
         self.embedder = embedder
 
+    def keyword(self, question: str, limit: int,
+                sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """BM25 over the FTS5 index, without the words most passages contain."""
+        catalog = self.store.catalog
+        stems = {stem(w) for w in content_words(question)}
+        match = fts_query(question, catalog.document_frequencies(stems), catalog.count_chunks())
+        return catalog.keyword_search(match, limit, sources) if match else []
+
     def retrieve(
         self,
         question: str,
@@ -92,10 +100,7 @@ class HybridRetriever:
         if question_vector is None:
             question_vector = self.embedder.encode([question])[0]
         dense = self.store.vectors.query(question_vector, limit, sources)
-        catalog = self.store.catalog
-        stems = {stem(w) for w in content_words(question)}
-        match = fts_query(question, catalog.document_frequencies(stems), catalog.count_chunks())
-        keyword = self.store.catalog.keyword_search(match, limit, sources) if match else []
+        keyword = self.keyword(question, limit, sources)
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in dense], [cid for cid, _ in keyword]], k=self.settings.rrf_k
         )

@@ -86,7 +86,6 @@ import json, resource, statistics, sys, time
 started = time.perf_counter()
 from assistant import Assistant, Settings
 from assistant.evaluation.golden import load_golden
-from assistant.retrieval import fts_query
 bot = Assistant(Settings.load(index_dir=sys.argv[1]))
 bot.warm_up()
 ready = time.perf_counter() - started
@@ -98,7 +97,7 @@ def timed(fn):
     return out
 vector = {q: bot.embedder.encode([q])[0] for q in questions}
 dense = timed(lambda q: bot.store.vectors.query(vector[q], 30))
-keyword = timed(lambda q: bot.store.catalog.keyword_search(fts_query(q), 30))
+keyword = timed(lambda q: bot.retriever.keyword(q, 30))
 fused = timed(lambda q: bot.retriever.retrieve(q))
 answer = timed(lambda q: bot.ask(q))
 def p(values, q): return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 1)

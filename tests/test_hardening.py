@@ -409,3 +409,20 @@ def test_hostile_markup_never_runs_in_the_browser(hostile_index, embedder, tmp_p
         demo.close()
     assert "rail line" in panel and "<script>" in panel  # shown as text, not run
     assert dialogs == [] and injected == 0
+
+
+def test_missing_segment_directory_heals_with_correct_answers(built_index, embedder):
+    """Chroma rebuilds a deleted HNSW segment folder from its own log: answers stay right."""
+    import shutil
+
+    chroma_dir = Path(built_index.index_dir) / "chroma"
+    segments = [p for p in chroma_dir.iterdir() if p.is_dir()]
+    assert segments
+    from assistant.vectors import forget_cached_clients
+
+    forget_cached_clients()
+    for segment in segments:
+        shutil.rmtree(segment)
+    answer = _bot(built_index, embedder).ask("What did the Chatham House poll find?")
+    assert "43 per cent" in answer.text
+    assert answer.citations[0].source == "002_24c47c4952debea1.txt"
