@@ -63,9 +63,11 @@ class _VectorCache:
 class Assistant:
     """Answers questions over one index. Loads models and opens the index on first use."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None,
+                 embedder: Embedder | None = None) -> None:
+        """`embedder`: share one loaded model between assistants (eval, tests, UI)."""
         self.settings = settings or Settings.load()
-        self.embedder = Embedder(self.settings)
+        self.embedder = embedder or Embedder(self.settings)
         self.encode = _VectorCache(self.embedder)
         self.verifier = ClaimVerifier(self.encode, self.settings.verifier_threshold)
         self._store: IndexStore | None = None

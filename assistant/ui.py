@@ -276,6 +276,15 @@ class ChatApp:
         return demo
 
 
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (for tests, benchmarks and screenshots)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def is_loopback(host: str) -> bool:
     return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
 

@@ -35,8 +35,7 @@ def retrieval_quality(dtype: str, work: Path) -> dict:
                              embedding_dtype=dtype)
     embedder = Embedder(settings)
     ingest(list(settings.corpus_paths), settings, embedder, show_progress=False)
-    bot = Assistant(settings)
-    bot.embedder = embedder
+    bot = Assistant(settings, embedder)
     questions = [q for q in load_golden() if not q.should_abstain]
     hits = rr = 0.0
     for q in questions:

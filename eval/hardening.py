@@ -113,8 +113,7 @@ def concurrency(work: Path, embedder: Embedder, clients: int) -> dict:
     settings = Settings.load(env={}, index_dir=str(work / "busy-index"))
     ingest([SEED_CORPUS], settings, embedder, show_progress=False)
     extra = make_corpus(work / "busy-extra", 25)
-    bot = Assistant(settings)
-    bot.embedder = embedder
+    bot = Assistant(settings, embedder)
     stop, errors, answered = threading.Event(), [], []
 
     def client() -> None:
@@ -204,8 +203,7 @@ def main() -> None:
         settings = Settings.load(env={}, index_dir=str(work / "seed-index"))
         embedder = Embedder(settings)
         ingest([SEED_CORPUS], settings, embedder, show_progress=False)
-        bot = Assistant(settings)
-        bot.embedder = embedder
+        bot = Assistant(settings, embedder)
         result = {
             "questions_and_histories": fuzz_questions(bot, rng, args.questions),
             "files": fuzz_files(work, embedder, rng, 40),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import threading
 import time
@@ -17,16 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from assistant.config import Settings
 from assistant.evaluation.golden import load_golden
 from assistant.ingestion import ensure_corpus_indexed
-from assistant.ui import launch
+from assistant.ui import free_port, launch
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=20)
     args = parser.parse_args()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     settings = Settings.load(port=port)
     ensure_corpus_indexed(settings)
     demo = launch(settings, block=False)

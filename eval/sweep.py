@@ -28,8 +28,7 @@ def sweep(chunkings, rrf_ks, split: str = "all") -> list[dict]:
                                  chunk_overlap=overlap)
             ingest(list(base.corpus_paths), base, embedder, show_progress=False)
             for rrf_k in rrf_ks:
-                bot = Assistant(base.replace(rrf_k=rrf_k))
-                bot.embedder = embedder
+                bot = Assistant(base.replace(rrf_k=rrf_k), embedder)
                 hits = rr = recall = 0.0
                 for q in questions:
                     standalone = rewrite_standalone(q.question, q.history_turns)

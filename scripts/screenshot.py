@@ -3,19 +3,16 @@
 `.venv/bin/python scripts/screenshot.py` (needs Debian's chromium and playwright).
 """
 
-import socket
 import sys
 from pathlib import Path
 
 from assistant.config import Settings
 from assistant.ingestion import ensure_corpus_indexed
-from assistant.ui import launch
+from assistant.ui import free_port, launch
 
 
 def main(out: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     settings = Settings.load(port=port)
     ensure_corpus_indexed(settings)
     demo = launch(settings, block=False)

@@ -12,6 +12,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.engine import Assistant
 from assistant.ingestion import ingest
+from assistant.store import open_index
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -46,7 +47,26 @@ def seed_index(tmp_path_factory, embedder) -> Settings:
 
 @pytest.fixture(scope="session")
 def seed_assistant(seed_index, embedder) -> Assistant:
-    bot = Assistant(seed_index)
-    bot.embedder = embedder
-    bot.encode.embedder = embedder
+    bot = Assistant(seed_index, embedder)
     return bot
+
+
+@pytest.fixture(scope="session")
+def seed_texts(seed_index, embedder) -> dict[str, str]:
+    """doc_id -> cleaned text of the seed index, to check citations are verbatim."""
+    store = open_index(seed_index, embedder)
+    texts = {d["doc_id"]: store.catalog.document_text(d["doc_id"])
+             for d in store.catalog.documents()}
+    store.close()
+    return texts
+
+
+def index_state(settings: Settings, embedder: Embedder) -> tuple[set[str], set[str], list[dict]]:
+    """(chunk ids in the catalog, vector ids in Chroma, documents)."""
+    store = open_index(settings, embedder)
+    try:
+        catalog_ids = store.catalog.all_chunk_ids()
+        vector_ids = set(store.vectors.collection.get(include=[])["ids"])
+        return catalog_ids, vector_ids, store.catalog.documents()
+    finally:
+        store.close()

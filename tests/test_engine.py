@@ -12,17 +12,7 @@ from assistant import Answer, Citation, InvalidHistoryError, InvalidQuestionErro
 from assistant.errors import IndexNotReadyError
 from assistant.evaluation.golden import load_golden
 from assistant.evaluation.metrics import key_fact_score
-from assistant.store import open_index
 from tests.conftest import REPO, make_settings
-
-
-@pytest.fixture(scope="module")
-def cleaned_texts(seed_index, embedder) -> dict[str, str]:
-    store = open_index(seed_index, embedder)
-    texts = {d["doc_id"]: store.catalog.document_text(d["doc_id"])
-             for d in store.catalog.documents()}
-    store.close()
-    return texts
 
 
 def _assert_verbatim(answer: Answer, texts: dict[str, str]) -> None:
@@ -34,12 +24,12 @@ def _assert_verbatim(answer: Answer, texts: dict[str, str]) -> None:
         assert f"[{citation.n}]" in answer.text
 
 
-def test_contract_fields_and_verbatim_citations(seed_assistant, cleaned_texts):
+def test_contract_fields_and_verbatim_citations(seed_assistant, seed_texts):
     answer = seed_assistant.ask("why hasn't Lukashenko sent troops?", history=None)
     assert isinstance(answer.text, str) and not answer.abstained
     assert len({c.source for c in answer.citations}) >= 2  # several outlets for a why question
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
-    _assert_verbatim(answer, cleaned_texts)
+    _assert_verbatim(answer, seed_texts)
 
 
 def test_module_level_ask_uses_index_dir_env(seed_index, monkeypatch):
@@ -60,13 +50,13 @@ GOLDEN_SAMPLE = ["fact-03", "fact-06", "fact-11", "fact-13", "fact-14", "fact-15
 
 @pytest.mark.parametrize("question_id", GOLDEN_SAMPLE)
 def test_golden_questions_contain_key_facts_and_cite_the_right_file(
-        question_id, seed_assistant, cleaned_texts):
+        question_id, seed_assistant, seed_texts):
     q = next(q for q in load_golden() if q.id == question_id)
     answer = seed_assistant.ask(q.question, q.history_turns)
     assert not answer.abstained
     assert key_fact_score(answer.text, q.key_facts) == 1.0, answer.text
     assert set(q.doc_ids) & {c.source for c in answer.citations}
-    _assert_verbatim(answer, cleaned_texts)
+    _assert_verbatim(answer, seed_texts)
 
 
 @pytest.mark.parametrize("question", [

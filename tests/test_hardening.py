@@ -24,7 +24,7 @@ from assistant.errors import (
 from assistant.ingestion import ingest
 from assistant.schema import Answer
 from assistant.store import open_index
-from tests.conftest import CORPUS, REPO, make_settings
+from tests.conftest import CORPUS, REPO, index_state, make_settings
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -32,27 +32,15 @@ FUZZ = settings(max_examples=40, deadline=None,
 
 
 def _bot(settings_, embedder) -> Assistant:
-    bot = Assistant(settings_)
-    bot.embedder = embedder
-    bot.encode.embedder = embedder
+    bot = Assistant(settings_, embedder)
     return bot
 
 
 def _state(settings_, embedder):
-    store = open_index(settings_, embedder)
-    try:
-        return store.catalog.all_chunk_ids(), set(store.vectors.collection.get(include=[])["ids"])
-    finally:
-        store.close()
+    catalog_ids, vector_ids, _ = index_state(settings_, embedder)
+    return catalog_ids, vector_ids
 
 
-@pytest.fixture(scope="module")
-def corpus_texts(seed_index, embedder) -> dict[str, str]:
-    store = open_index(seed_index, embedder)
-    texts = {d["doc_id"]: store.catalog.document_text(d["doc_id"])
-             for d in store.catalog.documents()}
-    store.close()
-    return texts
 
 
 def _check_answer(answer: Answer, texts: dict[str, str]) -> None:
@@ -84,13 +72,13 @@ histories = st.one_of(
 
 @FUZZ
 @given(question=questions, history=histories)
-def test_ask_returns_an_answer_or_a_typed_error(seed_assistant, corpus_texts, question, history):
+def test_ask_returns_an_answer_or_a_typed_error(seed_assistant, seed_texts, question, history):
     try:
         answer = seed_assistant.ask(question, history=history)
     except (InvalidQuestionError, InvalidHistoryError) as exc:
         assert str(exc)
         return
-    _check_answer(answer, corpus_texts)
+    _check_answer(answer, seed_texts)
 
 
 # --- generated files ------------------------------------------------------------------------
@@ -370,16 +358,13 @@ def test_exposure_warning_and_secrets_never_shown(seed_index, embedder, capsys, 
 
 def test_hostile_markup_never_runs_in_the_browser(hostile_index, embedder, tmp_path):
     import shutil
-    import socket
 
-    from assistant.ui import launch
+    from assistant.ui import free_port, launch
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.fail("Debian chromium is required: run scripts/setup.sh --dev")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     bot = _bot(hostile_index, embedder)
     demo = launch(hostile_index.replace(port=port), bot, block=False)
     from playwright.sync_api import sync_playwright

@@ -18,18 +18,8 @@ from assistant.chunking import count_tokens
 from assistant.errors import EmbeddingModelMismatchError, IndexBusyError
 from assistant.ingestion import index_lock, ingest
 from assistant.store import open_index
-from tests.conftest import CORPUS, REPO, make_settings
+from tests.conftest import CORPUS, REPO, index_state, make_settings
 from tests.test_cleaning import BOILERPLATE
-
-
-def _state(settings, embedder):
-    store = open_index(settings, embedder)
-    try:
-        catalog_ids = store.catalog.all_chunk_ids()
-        vector_ids = set(store.vectors.collection.get(include=[])["ids"])
-        return catalog_ids, vector_ids, store.catalog.documents()
-    finally:
-        store.close()
 
 
 def test_seed_corpus_chunks_metadata_and_offsets(seed_index, embedder):
@@ -51,9 +41,9 @@ def test_seed_corpus_chunks_metadata_and_offsets(seed_index, embedder):
 def test_reingest_is_idempotent_and_embeds_nothing(tmp_path, corpus_copy, embedder):
     settings = make_settings(tmp_path / "index")
     first = ingest([corpus_copy], settings, embedder, show_progress=False)
-    before = _state(settings, embedder)
+    before = index_state(settings, embedder)
     second = ingest([corpus_copy], settings, embedder, show_progress=False)
-    after = _state(settings, embedder)
+    after = index_state(settings, embedder)
     assert first.documents_added == 5 and first.embeddings_computed > 0
     assert second.embeddings_computed == 0 and second.documents_unchanged == 5
     assert before[0] == after[0] == after[1]
@@ -69,7 +59,7 @@ def test_changed_file_replaces_its_chunks_and_removed_file_is_pruned(tmp_path, c
     changed.write_text(text.replace(marker, "A brand new paragraph about grain exports.\n\n" + marker))
     (corpus_copy / "004_8f9e010c70d96ada.txt").unlink()
     report = ingest([corpus_copy], settings, embedder, show_progress=False)
-    catalog_ids, vector_ids, docs = _state(settings, embedder)
+    catalog_ids, vector_ids, docs = index_state(settings, embedder)
     assert report.documents_updated == 1 and report.documents_removed == 1
     # only chunks whose text changed are embedded again; unchanged ones keep their vectors
     assert report.chunks_unchanged >= 1
@@ -105,7 +95,7 @@ def test_bad_inputs_get_specific_messages_and_the_rest_is_ingested(tmp_path, cor
         assert "permission" in messages["locked.txt"]
     assert "no .txt" in messages["nothing-here"]
     assert "no such file" in messages["missing"]
-    _, _, docs = _state(settings, embedder)
+    _, _, docs = index_state(settings, embedder)
     assert {d["doc_id"] for d in docs} >= {p.name for p in CORPUS.iterdir()} | {"good.md"}
 
 
@@ -195,18 +185,16 @@ def test_kill_mid_ingest_then_resume_without_duplicates_or_gaps(tmp_path, embedd
     assert 5 <= committed < 60, "the ingest should have been killed halfway"
 
     settings = make_settings(index)
-    catalog_ids, vector_ids, docs = _state(settings, embedder)
+    catalog_ids, vector_ids, docs = index_state(settings, embedder)
     assert catalog_ids <= vector_ids  # every committed chunk is searchable
     from assistant.engine import Assistant
 
-    bot = Assistant(settings)
-    bot.embedder = embedder
-    bot.encode.embedder = embedder
+    bot = Assistant(settings, embedder)
     answer = bot.ask("What did the Chatham House poll find?")
     assert all(c.source in {d["doc_id"] for d in docs} for c in answer.citations)
 
     report = ingest([corpus], settings, embedder, show_progress=False)
-    catalog_ids, vector_ids, docs = _state(settings, embedder)
+    catalog_ids, vector_ids, docs = index_state(settings, embedder)
     assert len(docs) == 60
     assert catalog_ids == vector_ids
     assert report.documents_unchanged >= 5

@@ -16,9 +16,7 @@ POLL = "What did the Chatham House poll find?"
 def _llm_assistant(seed_index, embedder, url: str, **overrides) -> Assistant:
     settings = seed_index.replace(answerer="llm", llm_backend="openai", llm_base_url=url,
                                   llm_model="fake-model", **overrides)
-    bot = Assistant(settings)
-    bot.embedder = embedder
-    bot.encode.embedder = embedder
+    bot = Assistant(settings, embedder)
     return bot
 
 

@@ -16,16 +16,12 @@ from assistant.engine import Assistant
 from assistant.errors import IndexNotReadyError
 from assistant.ingestion import ingest
 from assistant.store import open_index
+from assistant.ui import free_port
 from assistant.vectors import forget_cached_clients
 from tests.conftest import CORPUS, make_settings
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start(path: Path, port: int) -> subprocess.Popen:
@@ -50,15 +46,14 @@ def _stop(process: subprocess.Popen) -> None:
 
 @pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI ships with chromadb")
 def test_ingest_ask_restart_nothing_lost(tmp_path, embedder):
-    port = _free_port()
+    port = free_port()
     server = _start(tmp_path / "chroma-data", port)
     settings = make_settings(tmp_path / "catalog", chroma_host="127.0.0.1", chroma_port=port)
     try:
         report = ingest([CORPUS], settings, embedder, show_progress=False)
         assert report.documents_added == 5
         assert not (Path(settings.index_dir) / "chroma").exists()  # vectors live in the server
-        bot = Assistant(settings)
-        bot.embedder = embedder
+        bot = Assistant(settings, embedder)
         before = bot.ask("What did the Chatham House poll find?")
         assert "43 per cent" in before.text
         store = open_index(settings, embedder)
@@ -76,8 +71,7 @@ def test_ingest_ask_restart_nothing_lost(tmp_path, embedder):
         store = open_index(settings, embedder)
         assert store.vectors.count() == count_before == store.catalog.count_chunks()
         store.close()
-        bot = Assistant(settings)
-        bot.embedder = embedder
+        bot = Assistant(settings, embedder)
         after = bot.ask("What did the Chatham House poll find?")
         assert after.text == before.text
     finally:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
-from assistant.ui import ChatApp, launch, safe_upload_name, store_upload, stream_sentences
+from assistant.ui import (
+    ChatApp,
+    free_port,
+    launch,
+    safe_upload_name,
+    store_upload,
+    stream_sentences,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(seed_index, seed_assistant):
-    settings = seed_index.replace(port=_free_port(), host="127.0.0.1")
+    settings = seed_index.replace(port=free_port(), host="127.0.0.1")
     demo = launch(settings, seed_assistant, block=False)
     yield f"http://127.0.0.1:{settings.port}/"
     demo.close()
@@ -100,9 +101,7 @@ def test_uploaded_file_is_ingested_into_the_current_index(tmp_path, embedder):
     from assistant.ingestion import ingest
 
     ingest([CORPUS], settings, embedder, show_progress=False)
-    bot = Assistant(settings)
-    bot.embedder = embedder
-    bot.encode.embedder = embedder
+    bot = Assistant(settings, embedder)
     app = ChatApp(settings, bot)
     upload = tmp_path / "tmpupload"
     upload.write_text("Grain exports\n\nBelarus exported 3 million tonnes of potash in May 2022.\n")
@@ -167,7 +166,7 @@ def test_browser_question_answer_and_citation(server, tmp_path):
 
 
 def test_basic_auth_from_settings(seed_index, seed_assistant):
-    settings = seed_index.replace(port=_free_port(), auth_user="reader",
+    settings = seed_index.replace(port=free_port(), auth_user="reader",
                                   auth_password="s3cret-pass")
     demo = launch(settings, seed_assistant, block=False)
     try:
