@@ -17,7 +17,6 @@ from assistant.errors import IndexCorruptError
 from assistant.schema import Chunk, SourceDocument
 
 CATALOG_FILE = "catalog.sqlite3"
-SCHEMA_VERSION = "1"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -146,15 +145,6 @@ class Catalog:
             finally:
                 self._db.execute("COMMIT")
         return chunks, keyword, pending
-
-    def count_keyword_rows(self) -> int:
-        """Rows in the FTS5 index (its docsize shadow table: one row per indexed passage)."""
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM chunks_fts_docsize").fetchone()[0]
-
-    def count_pending(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM pending_vectors").fetchone()[0]
 
     # --- chunks ---------------------------------------------------------------------------
     def chunk_ids_of(self, doc_id: str) -> set[str]:
@@ -290,16 +280,3 @@ class Catalog:
                 [(c,) for c in removed],
             )
         return removed
-
-    def check_integrity(self) -> None:
-        with self._lock:
-            try:
-                result = self._db.execute("PRAGMA quick_check").fetchone()[0]
-                self._db.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES('integrity-check', 1)")
-            except sqlite3.DatabaseError as exc:
-                result = str(exc)
-        if result != "ok":
-            raise IndexCorruptError(
-                f"the catalog {self.path} failed its integrity check ({result}); rebuild the "
-                "index with `assistant ingest --rebuild PATHS`"
-            )

@@ -10,7 +10,7 @@ supported remains the extractive answer is returned.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,8 +29,6 @@ NOT_IN_SOURCES = "NOT IN SOURCES"
 
 class LLMBackend(Protocol):
     def complete(self, prompt: str) -> str: ...
-
-    def stream(self, prompt: str) -> Iterator[str]: ...
 
 
 class OpenAICompatibleBackend:
@@ -59,16 +57,6 @@ class OpenAICompatibleBackend:
             raise LLMBackendError(f"LLM server call failed: {type(exc).__name__}") from exc
         return reply.choices[0].message.content or ""
 
-    def stream(self, prompt: str) -> Iterator[str]:
-        try:
-            chunks = self.client.chat.completions.create(
-                model=self.model, messages=self._messages(prompt), temperature=0,
-                max_tokens=self.max_tokens, stream=True)
-            for chunk in chunks:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
-        except Exception as exc:
-            raise LLMBackendError(f"LLM server call failed: {type(exc).__name__}") from exc
 
 
 class LlamaCppBackend:
@@ -92,13 +80,6 @@ class LlamaCppBackend:
             max_tokens=self.max_tokens)
         return reply["choices"][0]["message"]["content"] or ""
 
-    def stream(self, prompt: str) -> Iterator[str]:
-        for chunk in self.model.create_chat_completion(
-                messages=[{"role": "user", "content": prompt}], temperature=0,
-                max_tokens=self.max_tokens, stream=True):
-            piece = chunk["choices"][0]["delta"].get("content")
-            if piece:
-                yield piece
 
 
 def make_backend(settings: Settings) -> LLMBackend:
