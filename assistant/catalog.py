@@ -35,11 +35,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
+CREATE TABLE IF NOT EXISTS chunk_total (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+INSERT OR IGNORE INTO chunk_total(id, n) SELECT 1, COUNT(*) FROM chunks;
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
+    UPDATE chunk_total SET n = n + 1 WHERE id = 1;
 END;
 CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    UPDATE chunk_total SET n = n - 1 WHERE id = 1;
 END;
 CREATE TABLE IF NOT EXISTS pending_vectors (chunk_id TEXT PRIMARY KEY);
 """
@@ -74,6 +78,13 @@ class Catalog:
             if column not in present:
                 self._db.execute(
                     f"ALTER TABLE documents ADD COLUMN {column} INTEGER NOT NULL DEFAULT -1")
+        trigger = self._db.execute(
+            "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='chunks_ai'").fetchone()
+        if trigger and "chunk_total" not in trigger[0]:  # triggers from before the counter
+            self._db.execute("DROP TRIGGER chunks_ai")
+            self._db.execute("DROP TRIGGER chunks_ad")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("UPDATE chunk_total SET n = (SELECT COUNT(*) FROM chunks)")
 
     def close(self) -> None:
         with self._lock:
@@ -131,8 +142,9 @@ class Catalog:
             return self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
     def count_chunks(self) -> int:
+        """Exact, O(1): kept by the insert/delete triggers (COUNT(*) scans every chunk)."""
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+            return self._db.execute("SELECT n FROM chunk_total WHERE id = 1").fetchone()[0]
 
     def consistency_counts(self) -> tuple[int, int, int]:
         """(chunks, keyword rows, pending vector ids) read in one snapshot."""

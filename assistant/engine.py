@@ -73,6 +73,7 @@ class Assistant:
         self._store: IndexStore | None = None
         self._open_lock = threading.Lock()
         self._llm_answerer = None
+        self._term_cache: dict = {}
 
     # --- lazy parts ------------------------------------------------------------------------
     @property
@@ -187,8 +188,7 @@ class Assistant:
         stems = content_stems(question)
         if not stems:
             return best_sentence_score
-        weights = self._idf(stems)
-        frequencies = self.store.catalog.document_frequencies(stems)
+        weights, frequencies = self._term_stats(frozenset(stems))
         unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
         share = unknown / (sum(weights.values()) or 1.0)
         return best_sentence_score * (1.0 - self.settings.unknown_term_penalty * share)
@@ -203,10 +203,24 @@ class Assistant:
         return ExtractiveAnswerer(self.settings, self.encode, self._idf, self.templates)
 
     def _idf(self, stems: set[str]) -> dict[str, float]:
+        return self._term_stats(frozenset(stems))[0]
+
+    def _term_stats(self, stems: frozenset[str]) -> tuple[dict[str, float], dict[str, int]]:
+        """(IDF weights, passage frequencies) of stems, looked up once per question and index
+        state: retrieval, sentence scoring and the support score all need them."""
         catalog = self.store.catalog
-        total = max(catalog.count_chunks(), 1)
-        frequencies = catalog.document_frequencies(stems)
-        return {s: math.log(1 + total / (1 + frequencies.get(s, 0))) for s in stems}
+        total = catalog.count_chunks()
+        key = (stems, total)
+        cached = self._term_cache.get(key)
+        if cached is None:
+            frequencies = catalog.document_frequencies(stems)
+            weights = {s: math.log(1 + max(total, 1) / (1 + frequencies.get(s, 0)))
+                       for s in stems}
+            cached = (weights, frequencies)
+            if len(self._term_cache) > 1024:
+                self._term_cache.clear()
+            self._term_cache[key] = cached
+        return cached
 
     def _llm(self):
         if self._llm_answerer is None:

@@ -239,3 +239,29 @@ def test_no_outside_connection_during_ingest_and_query(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "ATTEMPTS []" in result.stdout, result.stdout
+
+
+def test_index_from_an_older_version_is_migrated(tmp_path, corpus_copy, embedder):
+    """Catalogs written before the file stamps and the chunk counter still open and stay exact."""
+    import sqlite3
+
+    settings = make_settings(tmp_path / "index")
+    ingest([corpus_copy], settings, embedder, show_progress=False)
+    db = sqlite3.connect(tmp_path / "index" / "catalog.sqlite3")
+    db.executescript("""
+        DROP TRIGGER chunks_ai; DROP TRIGGER chunks_ad; DROP TABLE chunk_total;
+        CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text); END;
+        CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        END;
+        ALTER TABLE documents DROP COLUMN file_size; ALTER TABLE documents DROP COLUMN file_mtime_ns;
+    """)
+    db.close()
+    (corpus_copy / "004_8f9e010c70d96ada.txt").unlink()
+    report = ingest([corpus_copy], settings, embedder, show_progress=False)
+    assert report.documents_removed == 1
+    catalog = Catalog(tmp_path / "index")
+    exact = catalog._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    assert catalog.count_chunks() == exact > 0
+    catalog.close()
