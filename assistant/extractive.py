@@ -84,6 +84,29 @@ def question_type(question: str) -> str:
     return "default"
 
 
+_QUOTE_OPENERS = ("“", '"', "‘")
+_SPEECH = re.compile(r"\b(statement|said|says|comment(ed|s)?|remarks?|told|warned|claimed|"
+                     r"declared|announced|added|stated|vowed)\b", re.I)
+
+
+def _has_quote(text: str) -> bool:
+    return any(mark in text for mark in ("“", "”", '"'))
+
+
+def _next_sentence(candidate: Candidate) -> Candidate | None:
+    """The sentence right after `candidate` in the same passage, if any."""
+    text = candidate.retrieved.chunk.text
+    for start, end in sentence_spans(text):
+        if start >= candidate.local_end:
+            sentence = text[start:end].strip()
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            if not sentence:
+                return None
+            return Candidate(candidate.retrieved, start + lead, start + lead + len(sentence),
+                             sentence)
+    return None
+
+
 def satisfies_answer_type(question: str, sentence: str) -> bool:
     """A sentence can only answer 'how many ...' with a number and 'when ...' with a time."""
     if _EXPECTS_NUMBER.search(question):
@@ -171,27 +194,26 @@ class ExtractiveAnswerer:
             chosen.append(pick)
             sources.add(pick.doc_id)
             budget -= cost
-        return Selection(self._with_following_quotes(chosen, ranked), best, kind)
+        return Selection(self._with_following_quotes(chosen), best, kind)
 
-    def _with_following_quotes(self, chosen: list[Candidate],
-                               ranked: list[Candidate]) -> list[Candidate]:
-        """Add the quotation that directly follows a chosen lead-in sentence ('He made a
-        statement on July 2.' -> '“The time has come ...”'): the lead-in alone answers nothing."""
-        by_position = {(c.doc_id, c.absolute_start): c for c in ranked}
+    def _with_following_quotes(self, chosen: list[Candidate]) -> list[Candidate]:
+        """Add the quotation that directly follows a chosen sentence when that sentence only
+        leads into it ('He made a chilling statement on July 2.' -> 'According to BelTA, he
+        commented, “The time has come ...”'), or when the next sentence is a quotation answering
+        it ('“Are we able ...?” he said.' -> '“No, we are not.”')."""
         extra: list[Candidate] = []
         taken = {(c.doc_id, c.absolute_start) for c in chosen}
         for candidate in chosen:
-            text = candidate.retrieved.chunk.text
-            rest = text[candidate.local_end :]
-            gap = len(rest) - len(rest.lstrip())
-            if not rest.lstrip().startswith(("“", '"', "‘")):
+            follower = _next_sentence(candidate)
+            if follower is None or (follower.doc_id, follower.absolute_start) in taken:
                 continue
-            key = (candidate.doc_id, candidate.absolute_start + candidate.local_end
-                   - candidate.local_start + gap)
-            follower = by_position.get(key)
-            if follower is not None and key not in taken:
+            starts_quoted = follower.text.startswith(_QUOTE_OPENERS)
+            announces = (_SPEECH.search(candidate.text) and not _has_quote(candidate.text)
+                         and _has_quote(follower.text))
+            if (starts_quoted or announces) and not _MARKER_LIKE.search(follower.text):
+                follower.score = candidate.score
                 extra.append(follower)
-                taken.add(key)
+                taken.add((follower.doc_id, follower.absolute_start))
         return chosen + extra
 
     # --- composition -----------------------------------------------------------------------
