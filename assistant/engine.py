@@ -196,7 +196,8 @@ class Assistant:
     # --- parts used by ask -----------------------------------------------------------------
     @property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.settings, self.store, self.embedder)
+        return HybridRetriever(self.settings, self.store, self.embedder,
+                               lambda stems: self._term_stats(stems)[1])
 
     @property
     def extractive(self) -> ExtractiveAnswerer:

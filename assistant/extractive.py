@@ -7,7 +7,7 @@ marker of the passage it was taken from.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,18 +93,20 @@ def _has_quote(text: str) -> bool:
     return any(mark in text for mark in ("“", "”", '"'))
 
 
+def _sentences(item: RetrievedChunk) -> Iterator[Candidate]:
+    """The passage's sentences as unscored candidates, offsets without surrounding blanks."""
+    text = item.chunk.text
+    for start, end in sentence_spans(text):
+        sentence = text[start:end].strip()
+        if sentence:
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            yield Candidate(item, start + lead, start + lead + len(sentence), sentence)
+
+
 def _next_sentence(candidate: Candidate) -> Candidate | None:
     """The sentence right after `candidate` in the same passage, if any."""
-    text = candidate.retrieved.chunk.text
-    for start, end in sentence_spans(text):
-        if start >= candidate.local_end:
-            sentence = text[start:end].strip()
-            lead = len(text[start:end]) - len(text[start:end].lstrip())
-            if not sentence:
-                return None
-            return Candidate(candidate.retrieved, start + lead, start + lead + len(sentence),
-                             sentence)
-    return None
+    return next((s for s in _sentences(candidate.retrieved)
+                 if s.local_start >= candidate.local_end), None)
 
 
 def satisfies_answer_type(question: str, sentence: str) -> bool:
@@ -120,17 +122,15 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
     seen: set[tuple[str, int]] = set()
     found: list[Candidate] = []
     for item in retrieved:
-        text = item.chunk.text
-        for start, end in sentence_spans(text):
-            sentence = text[start:end].strip()
-            lead = len(text[start:end]) - len(text[start:end].lstrip())
-            key = (item.chunk.doc_id, item.chunk.start + start + lead)
+        for candidate in _sentences(item):
+            sentence = candidate.text
+            key = (candidate.doc_id, candidate.absolute_start)
             is_heading = not sentence.endswith(_SENTENCE_END)
             forged_marker = bool(_MARKER_LIKE.search(sentence))
             if key in seen or len(tokens(sentence)) < 5 or is_heading or forged_marker:
                 continue
             seen.add(key)
-            found.append(Candidate(item, start + lead, start + lead + len(sentence), sentence))
+            found.append(candidate)
     return found
 
 

@@ -27,10 +27,9 @@ from assistant.corpus import FileProblem, UnreadableFileError, load_document, sc
 from assistant.embedding import Embedder
 from assistant.errors import AssistantError, IndexBusyError, IngestWriteError
 from assistant.schema import Chunk, SourceDocument
-from assistant.store import IndexStore, open_index
+from assistant.store import INGEST_LOCK_FILE, IndexStore, open_index
 from assistant.vectors import CHROMA_SUBDIR, forget_cached_clients
 
-LOCK_FILE = ".ingest.lock"
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -69,7 +68,7 @@ class IngestReport:
 def index_lock(settings: Settings, wait_s: float = 0.0) -> FileLock:
     index_dir = Path(settings.index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(index_dir / LOCK_FILE), timeout=wait_s)
+    return FileLock(str(index_dir / INGEST_LOCK_FILE), timeout=wait_s)
 
 
 def ingest(

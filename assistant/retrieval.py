@@ -9,7 +9,7 @@ few lines below.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,18 +74,26 @@ def cap_per_source(ranked: list[RetrievedChunk], top_k: int, cap: int) -> list[R
     return (chosen + leftovers)[:top_k]
 
 
+FrequencyLookup = Callable[[frozenset[str]], dict[str, int]]
+
+
 class HybridRetriever:
-    def __init__(self, settings: Settings, store: IndexStore, embedder: Embedder) -> None:
+    def __init__(self, settings: Settings, store: IndexStore, embedder: Embedder,
+                 frequencies: FrequencyLookup | None = None) -> None:
+        """`frequencies`: passage frequencies of stems; the engine passes its per-question
+        cache so that retrieval and answering look them up once."""
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        self.frequencies = frequencies or (
+            lambda stems: store.catalog.document_frequencies(stems))
 
     def keyword(self, question: str, limit: int,
                 sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """BM25 over the FTS5 index, without the words most passages contain."""
         catalog = self.store.catalog
-        stems = {stem(w) for w in content_words(question)}
-        match = fts_query(question, catalog.document_frequencies(stems), catalog.count_chunks())
+        stems = frozenset(stem(w) for w in content_words(question))
+        match = fts_query(question, self.frequencies(stems), catalog.count_chunks())
         return catalog.keyword_search(match, limit, sources) if match else []
 
     def retrieve(

@@ -41,11 +41,14 @@ class IndexStore:
                 f"(+{pending} pending); {recovery}")
 
 
+INGEST_LOCK_FILE = ".ingest.lock"
+
+
 def ingest_running(settings: Settings) -> bool:
     """True when another process or thread holds the ingest lock of this index."""
     from filelock import FileLock, Timeout
 
-    lock_path = Path(settings.index_dir) / ".ingest.lock"
+    lock_path = Path(settings.index_dir) / INGEST_LOCK_FILE
     if not lock_path.exists():
         return False
     try:
