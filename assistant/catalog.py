@@ -7,6 +7,7 @@ model, chunking) and a journal of vector ids whose Chroma state may lag behind a
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -14,43 +15,58 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from assistant.errors import IndexCorruptError
+from assistant.migrations import SchemaTooNewError, migrate
 from assistant.schema import Chunk, SourceDocument
 
 CATALOG_FILE = "catalog.sqlite3"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL,
-    title TEXT, outlet TEXT, author TEXT, date TEXT, text TEXT NOT NULL,
-    chunk_count INTEGER NOT NULL, ingested_at REAL NOT NULL,
-    file_size INTEGER NOT NULL DEFAULT -1, file_mtime_ns INTEGER NOT NULL DEFAULT -1
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    rowid INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
-    position INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, content='chunks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
-CREATE TABLE IF NOT EXISTS chunk_total (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
-INSERT OR IGNORE INTO chunk_total(id, n) SELECT 1, COUNT(*) FROM chunks;
-CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
-    UPDATE chunk_total SET n = n + 1 WHERE id = 1;
-END;
-CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
-    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-    UPDATE chunk_total SET n = n - 1 WHERE id = 1;
-END;
-CREATE TABLE IF NOT EXISTS pending_vectors (chunk_id TEXT PRIMARY KEY);
-"""
+
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """SQLITE_CORRUPT or SQLITE_NOTADB: the file is damaged (not full, locked or unreadable)."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def catalog_damaged(path: Path, exc: Exception) -> IndexCorruptError:
+    return IndexCorruptError(
+        f"the catalog {path} is damaged ({exc}); rebuild the index with "
+        "`assistant ingest --rebuild PATHS`")
+
+
+def _typed_corruption(method):
+    """Damage found by any catalog read or write surfaces as IndexCorruptError naming --rebuild."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if is_corruption(exc):
+                raise catalog_damaged(self.path, exc) from exc
+            raise
+
+    return wrapper
+
+
+def _corruption_typed(cls):
+    for name, method in list(vars(cls).items()):
+        if callable(method) and not name.startswith("_") and name != "close":
+            setattr(cls, name, _typed_corruption(method))
+    return cls
+
 
 _CHUNK_COLUMNS = "c.chunk_id, c.doc_id, c.text, c.start, c.end, c.position, d.title, d.outlet"
 
 
+@_corruption_typed
 class Catalog:
     def __init__(self, index_dir: Path, create: bool = False) -> None:
         self.path = Path(index_dir) / CATALOG_FILE
@@ -62,29 +78,17 @@ class Catalog:
             self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._migrate()
-            self._db.commit()
-        except sqlite3.DatabaseError as exc:
+            self._db.isolation_level = None  # migrate() runs its own transaction
+            self.schema_versions = migrate(self._db)
+            self._db.isolation_level = ""
+        except SchemaTooNewError as exc:
             raise IndexCorruptError(
-                f"the catalog {self.path} is damaged ({exc}); rebuild the index with "
-                "`assistant ingest --rebuild PATHS`"
-            ) from exc
-
-    def _migrate(self) -> None:
-        """Add columns that newer versions keep, so an index built by an older one still opens."""
-        present = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-        for column in ("file_size", "file_mtime_ns"):
-            if column not in present:
-                self._db.execute(
-                    f"ALTER TABLE documents ADD COLUMN {column} INTEGER NOT NULL DEFAULT -1")
-        trigger = self._db.execute(
-            "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='chunks_ai'").fetchone()
-        if trigger and "chunk_total" not in trigger[0]:  # triggers from before the counter
-            self._db.execute("DROP TRIGGER chunks_ai")
-            self._db.execute("DROP TRIGGER chunks_ad")
-            self._db.executescript(_SCHEMA)
-            self._db.execute("UPDATE chunk_total SET n = (SELECT COUNT(*) FROM chunks)")
+                f"{exc}: {self.path} was written by a newer assistant; upgrade, or rebuild the "
+                "index with `assistant ingest --rebuild PATHS`") from exc
+        except sqlite3.DatabaseError as exc:
+            if is_corruption(exc):
+                raise catalog_damaged(self.path, exc) from exc
+            raise
 
     def close(self) -> None:
         with self._lock:
