@@ -184,7 +184,8 @@ class Catalog:
                     batch,
                 )
                 for row in rows:
-                    found[row[0]] = Chunk(*row[:6], title=row[6] or "", outlet=row[7] or "")
+                    found[row[0]] = Chunk(row[0], row[1], row[2], row[3], row[4], row[5],
+                                           title=row[6] or "", outlet=row[7] or "")
         return found
 
     def keyword_search(

@@ -55,9 +55,10 @@ class _VectorCache:
                     self._items.popitem(last=False)
         with self._lock:
             found = [self._items.get(t) for t in texts]
-        if any(v is None for v in found):  # evicted meanwhile by another thread
+        present = [v for v in found if v is not None]
+        if len(present) < len(found):  # evicted meanwhile by another thread
             return self.embedder.encode(texts)
-        return np.stack(found) if found else np.zeros((0, self.embedder.dimension), np.float32)
+        return np.stack(present) if present else np.zeros((0, self.embedder.dimension), np.float32)
 
 
 class Assistant:

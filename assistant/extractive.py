@@ -186,7 +186,8 @@ class ExtractiveAnswerer:
 
             pick = max(pool, key=gain)
             pool.remove(pick)
-            if any(float(pick.vector @ c.vector) > 0.85 for c in chosen):
+            if pick.vector is not None and any(
+                    float(pick.vector @ c.vector) > 0.85 for c in chosen if c.vector is not None):
                 continue  # says the same thing as a sentence already chosen
             cost = count_tokens(pick.text)
             if chosen and cost > budget:
@@ -218,7 +219,7 @@ class ExtractiveAnswerer:
 
     # --- composition -----------------------------------------------------------------------
     def compose(self, question: str, selection: Selection) -> Answer:
-        order = {}
+        order: dict[str, int] = {}
         for candidate in selection.candidates:  # sources in order of their best sentence
             order.setdefault(candidate.doc_id, len(order))
         ordered = sorted(selection.candidates,

@@ -22,6 +22,8 @@ from assistant.text import content_stems, sentence_spans
 from assistant.verify import split_claims
 
 if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+
     from assistant.engine import Assistant
 
 NOT_IN_SOURCES = "NOT IN SOURCES"
@@ -45,7 +47,7 @@ class OpenAICompatibleBackend:
                              api_key=settings.llm_api_key or "not-needed",
                              timeout=settings.llm_timeout_s, max_retries=1)
 
-    def _messages(self, prompt: str) -> list[dict]:
+    def _messages(self, prompt: str) -> list[ChatCompletionMessageParam]:
         return [{"role": "user", "content": prompt}]
 
     def complete(self, prompt: str) -> str:
@@ -164,10 +166,10 @@ class LLMAnswerer:
         if not any(not k.flagged for k in kept):
             return None
         parts, citations = [], []
-        for n, claim in enumerate(kept, start=1):
-            citations.append(_citation(n, claim))
-            flag = " (unsupported)" if claim.flagged else ""
-            parts.append(f"{claim.text}{flag} [{n}]")
+        for n, kept_claim in enumerate(kept, start=1):
+            citations.append(_citation(n, kept_claim))
+            flag = " (unsupported)" if kept_claim.flagged else ""
+            parts.append(f"{kept_claim.text}{flag} [{n}]")
         return Answer(text=" ".join(parts), citations=citations, question=question,
                       standalone_question=standalone, answerer="llm", notes=notes)
 

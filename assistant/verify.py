@@ -94,6 +94,7 @@ class ClaimVerifier:
         return Verdict(round(score, 4), score >= self.threshold, missing_numbers, missing_names)
 
     def _best_similarity(self, claim: str, passage: str) -> float:
+        assert self.encoder is not None
         sentences = [passage[s:e] for s, e in sentence_spans(passage)] or [passage]
         vectors = self.encoder([claim, *sentences])
         return float(max(0.0, np.max(vectors[1:] @ vectors[0])))

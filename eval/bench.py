@@ -120,7 +120,7 @@ def bench_size(chunks: int, pool: np.ndarray, work: Path, raw_rate: float) -> di
     index = work / f"index-{chunks}"
     settings = Settings.load(env={}, index_dir=str(index))
     embedder = CachedPoolEmbedder(settings, pool)
-    embedder.encode = embedder.encode_chunks  # ingest embeds through this
+    embedder.encode = embedder.encode_chunks  # type: ignore[method-assign,assignment]  # ingest embeds through this
     started = time.perf_counter()
     report = ingest([corpus], settings, embedder, show_progress=False, batch_chunks=2048)
     ingest_s = time.perf_counter() - started
