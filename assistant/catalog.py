@@ -80,7 +80,7 @@ class Catalog:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.isolation_level = None  # migrate() runs its own transaction
             self.schema_versions = migrate(self._db)
-            self._db.isolation_level = ""
+            self._db.isolation_level = "DEFERRED"  # the default, "" (plain BEGIN), named
         except SchemaTooNewError as exc:
             raise IndexCorruptError(
                 f"{exc}: {self.path} was written by a newer assistant; upgrade, or rebuild the "
