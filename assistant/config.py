@@ -73,6 +73,12 @@ class Settings:
     auth_user: str = ""
     auth_password: str = field(default="", repr=False)
     max_upload_bytes: int = 5_000_000
+    # OpenAI-compatible API (/v1, same host and port): Bearer key; when empty the API is open on
+    # loopback, and closed if the web chat has a password
+    api_key: str = field(default="", repr=False)
+    api_concurrency: int = 2  # answers computed at once, like the web chat's queue (2 cores)
+    # a 2,000-token question with its bounded history is tens of kB; not tuned, a guard
+    api_max_request_bytes: int = 1_000_000
     prompts_dir: Path = PROJECT_ROOT / "prompts"
 
     @property

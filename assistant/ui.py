@@ -298,7 +298,11 @@ def exposure_warning(settings: Settings) -> str | None:
 
 
 def launch(settings: Settings, assistant: Assistant | None = None, *, block: bool = True):
+    """Serve the chat with the OpenAI-compatible /v1 API beside it (assistant/api.py); with
+    `block=False` return the running server (`.close()` stops it)."""
     import gradio as gr
+
+    from assistant.api import serve as serve_http
 
     app = ChatApp(settings, assistant)
     demo = app.build()
@@ -306,10 +310,8 @@ def launch(settings: Settings, assistant: Assistant | None = None, *, block: boo
     warning = exposure_warning(settings)
     if warning:
         print(warning, file=sys.stderr)
-    demo.launch(server_name=settings.host, server_port=settings.port, auth=auth,
-                prevent_thread_lock=not block, quiet=not block, css=CSS,
-                theme=gr.themes.Soft(), footer_links=["api"], ssr_mode=False)
-    return demo
+    return serve_http(settings, app.assistant, demo, block=block, auth=auth, css=CSS,
+                      theme=gr.themes.Soft(), footer_links=["api"], ssr_mode=False)
 
 
 def serve(settings: Settings, ingest_if_missing: bool = True) -> None:
@@ -329,5 +331,6 @@ def serve(settings: Settings, ingest_if_missing: bool = True) -> None:
         assistant.warm_up()
     except AssistantError as exc:
         print(f"warning: {exc}", file=sys.stderr)
-    print(f"Chat on http://{settings.host}:{settings.port}", flush=True)
+    print(f"Chat on http://{settings.host}:{settings.port} "
+          f"(OpenAI-compatible API: http://{settings.host}:{settings.port}/v1)", flush=True)
     launch(settings, assistant, block=True)
