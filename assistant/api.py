@@ -104,7 +104,9 @@ def parse_chat_request(body: Any, settings: Settings) -> ChatRequest:
     if not isinstance(body, dict):
         raise RequestError(400, "the request body must be a JSON object")
     models = available_models(settings)
-    model = body.get("model") or MODEL_EXTRACTIVE
+    # no model named: the configured answerer (Settings.answerer), as for every other surface
+    configured = MODEL_LLM if settings.answerer == "llm" and MODEL_LLM in models else None
+    model = body.get("model") or configured or MODEL_EXTRACTIVE
     if model not in models:
         raise RequestError(404, f"the model {model!r} does not exist; available: "
                            f"{', '.join(models)}", code="model_not_found", param="model")

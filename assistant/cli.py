@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 
@@ -12,11 +13,24 @@ from assistant.config import Settings
 from assistant.errors import (
     AssistantError,
     IndexBusyError,
+    InvalidArgumentError,
     InvalidHistoryError,
     InvalidQuestionError,
+    SettingsError,
 )
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOT_READY = 0, 1, 2, 3
+# C0 controls but tab and newline, DEL, C1 controls (ESC sequences, BEL, CSI) and lone surrogates
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text from documents or errors with the bytes that drive a terminal removed."""
+    return _TERMINAL_UNSAFE.sub("", text)
+
+
+def out(text: str = "", err: bool = False) -> None:
+    print(terminal_safe(text), file=sys.stderr if err else sys.stdout)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -36,8 +50,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         lock_wait_s=args.wait, show_progress=None if not args.quiet else False,
     )
     for problem in report.problems:
-        print(f"error: {problem}", file=sys.stderr)
-    print(report.summary())
+        out(f"error: {problem}", err=True)
+    out(report.summary())
     if report.failed:
         return EXIT_USAGE if report.documents_seen == 0 else EXIT_PARTIAL
     return EXIT_OK
@@ -51,14 +65,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
         args.question, sources=args.source or None, top_k=args.top_k, answerer=args.answerer
     )
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        # JSON escapes C0 controls itself; C1 controls and DEL are escaped here
+        text = json.dumps(answer.to_dict(), ensure_ascii=False, indent=2)
+        print(_TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         return EXIT_OK
-    print(answer.text)
+    out(answer.text)
     if answer.citations:
-        print()
+        out()
         for citation in answer.citations:
-            print(f"[{citation.n}] {citation.source} — {citation.title}")
-            print(f"    “{citation.quote}”")
+            out(f"[{citation.n}] {citation.source} — {citation.title}")
+            out(f"    “{citation.quote}”")
     return EXIT_OK
 
 
@@ -121,14 +137,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InvalidQuestionError, InvalidHistoryError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (InvalidQuestionError, InvalidHistoryError, InvalidArgumentError,
+            SettingsError) as exc:
+        out(f"error: {exc}", err=True)
         return EXIT_USAGE
     except IndexBusyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        out(f"error: {exc}", err=True)
         return EXIT_PARTIAL
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        out(f"error: {exc}", err=True)
         return EXIT_NOT_READY
     except KeyboardInterrupt:
         return 130

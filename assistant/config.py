@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import math
 import os
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -41,6 +44,10 @@ class Settings:
     chunk_size: int = 200
     chunk_overlap: int = 40
     max_file_bytes: int = 20_000_000
+    # a document that splits into more passages is refused before any embedding: at the measured
+    # ~83 chunks/s (README "Performance") 1,000 chunks hold the ingest lock ~12 s; the largest
+    # seed-corpus article (5.7 kB) has 7 chunks (~0.8 kB each): articles up to ~800 kB fit
+    max_chunks_per_document: int = 1000
     # retrieval
     top_k: int = 8
     candidates_per_retriever: int = 30
@@ -79,7 +86,12 @@ class Settings:
     api_concurrency: int = 2  # answers computed at once, like the web chat's queue (2 cores)
     # a 2,000-token question with its bounded history is tens of kB; not tuned, a guard
     api_max_request_bytes: int = 1_000_000
+    # an upload waits at most this long for another upload or ingest to finish
+    upload_queue_wait_s: float = 600.0
     prompts_dir: Path = PROJECT_ROOT / "prompts"
+
+    def __post_init__(self) -> None:
+        _validate(self)
 
     @property
     def embedding_model_path(self) -> str:
@@ -113,6 +125,8 @@ class Settings:
                 name = key[len(ENV_PREFIX) :].lower()
                 if name in names:
                     values[name] = raw
+                else:
+                    _warn_unknown_variable(key, names)
         values.update({k: v for k, v in overrides.items() if v is not None})
         unknown = set(values) - names
         if unknown:
@@ -120,16 +134,35 @@ class Settings:
         return cls(**_coerce_all(values))
 
 
+class SettingsWarning(UserWarning):
+    """A setting that is probably a mistake but does not stop the program."""
+
+
+def _warn_unknown_variable(key: str, names: set[str]) -> None:
+    known = sorted(ENV_PREFIX + n.upper() for n in names) + [CONFIG_FILE_ENV]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    warnings.warn(f"unknown environment variable {key} is ignored{hint}", SettingsWarning,
+                  stacklevel=3)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            data = tomllib.loads(handle.read().decode("utf-8"))
     except OSError as exc:
         raise SettingsError(f"cannot read settings file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"settings file {path} is not UTF-8 (bad byte at offset {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
     # allow an [assistant] table or top-level keys
-    return dict(data.get("assistant", data))
+    table = data.get("assistant", data)
+    if not isinstance(table, dict):
+        raise SettingsError(f"settings file {path}: 'assistant' must be a table ([assistant]), "
+                            f"not {type(table).__name__}")
+    return dict(table)
 
 
 _HINTS: dict[str, Any] = {}
@@ -141,23 +174,106 @@ def _coerce_all(values: dict[str, Any]) -> dict[str, Any]:
     return {name: _coerce(name, value, _HINTS.get(name, str)) for name, value in values.items()}
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
 def _coerce(name: str, value: Any, hint: Any) -> Any:
+    """Text (environment, TOML strings) -> the field's type; values of the wrong kind are refused."""
     text = str(hint)
     try:
         if hint is bool:
             if isinstance(value, bool):
                 return value
-            return str(value).strip().lower() in {"1", "true", "yes", "on"}
+            word = str(value).strip().lower()
+            if isinstance(value, str) and word in _TRUE | _FALSE:
+                return word in _TRUE
+            raise ValueError("expected true or false")
         if hint is int:
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                raise TypeError(f"expected a whole number, got {type(value).__name__}")
             return int(value)
         if hint is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise TypeError(f"expected a number, got {type(value).__name__}")
             return float(value)
         if hint is Path:
             return Path(value)
         if "tuple" in text:
             if isinstance(value, str):
                 return tuple(p for p in value.split(os.pathsep) if p)
+            if not isinstance(value, (list, tuple)):
+                raise TypeError(f"expected a list, got {type(value).__name__}")
             return tuple(str(v) for v in value)
+        if hint is str and not isinstance(value, str):
+            raise TypeError(f"expected text, got {type(value).__name__}")
     except (TypeError, ValueError) as exc:
-        raise SettingsError(f"setting {name!r} has an invalid value {value!r}: {exc}") from exc
-    return str(value) if value is not None else value
+        raise SettingsError(f"setting {name!r} has an invalid value {_shown(name, value)}: "
+                            f"{exc}") from exc
+    return value
+
+
+def _shown(name: str, value: Any) -> str:
+    return "(hidden)" if name in _SECRETS else repr(value)
+
+
+_SECRETS = {"chroma_token", "llm_api_key", "auth_password", "api_key"}
+_POSITIVE_INTS = {"chroma_port", "embedding_batch_size", "chunk_size", "max_file_bytes",
+                  "max_chunks_per_document", "top_k", "candidates_per_retriever",
+                  "per_source_cap", "rrf_k", "max_question_tokens", "max_history_tokens",
+                  "answer_token_budget", "max_answer_sentences", "llm_max_tokens", "port",
+                  "max_upload_bytes", "api_concurrency", "api_max_request_bytes"}
+_UNIT_FLOATS = {"min_support_score", "unknown_term_penalty", "verifier_threshold"}
+_POSITIVE_FLOATS = {"llm_timeout_s", "upload_queue_wait_s"}
+_CHOICES = {"answerer": ("extractive", "llm"), "llm_backend": ("openai", "llama_cpp"),
+            "embedding_dtype": ("auto", "float32", "bfloat16")}
+
+
+def _validate(settings: Settings) -> None:
+    """Refuse values of the wrong type, NaN and out-of-range values whichever way they came in
+    (constructor, replace, TOML, environment): a NaN threshold would silently turn checks off."""
+    if not _HINTS:
+        _HINTS.update(get_type_hints(Settings))
+    hints = _HINTS
+    for item in dataclasses.fields(settings):
+        name, value, hint = item.name, getattr(settings, item.name), hints[item.name]
+        if hint is Path and isinstance(value, str):
+            object.__setattr__(settings, name, Path(value))
+            continue
+        if "tuple" in str(hint) and isinstance(value, list):
+            value = tuple(value)
+            object.__setattr__(settings, name, value)
+        if hint is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+            object.__setattr__(settings, name, value)
+        expected = tuple if "tuple" in str(hint) else hint
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise SettingsError(f"setting {name!r} must be {_type_name(expected)}, got "
+                                f"{type(value).__name__} {_shown(name, value)}")
+        if expected is tuple and not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"setting {name!r} must be a list of text")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SettingsError(f"setting {name!r} must be a finite number, got {value!r}")
+        if name in _POSITIVE_INTS and value < 1:
+            raise SettingsError(f"setting {name!r} must be at least 1, got {value!r}")
+        if name in _UNIT_FLOATS and not 0.0 <= value <= 1.0:
+            raise SettingsError(f"setting {name!r} must be between 0 and 1, got {value!r}")
+        if name in _POSITIVE_FLOATS and value <= 0:
+            raise SettingsError(f"setting {name!r} must be above 0, got {value!r}")
+        if name in _CHOICES and value not in _CHOICES[name]:
+            raise SettingsError(f"setting {name!r} must be one of {', '.join(_CHOICES[name])}, "
+                                f"got {value!r}")
+    if not 0 <= settings.chunk_overlap < settings.chunk_size:
+        raise SettingsError(f"setting 'chunk_overlap' must be between 0 and chunk_size - 1, got "
+                            f"{settings.chunk_overlap!r}")
+    for port_name in ("port", "chroma_port"):
+        if getattr(settings, port_name) > 65535:
+            raise SettingsError(f"setting {port_name!r} must be a TCP port (1-65535)")
+    if bool(settings.auth_user) != bool(settings.auth_password):
+        missing = "ASSISTANT_AUTH_PASSWORD" if settings.auth_user else "ASSISTANT_AUTH_USER"
+        raise SettingsError(f"authentication needs both a user and a password; {missing} is "
+                            "not set (check its spelling)")
+
+
+def _type_name(kind: type) -> str:
+    return {int: "a whole number", float: "a number", str: "text", bool: "true or false",
+            Path: "a path", tuple: "a list"}.get(kind, kind.__name__)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,33 +39,57 @@ class UnreadableFileError(Exception):
 
 
 def scan_paths(paths: Iterable[str | Path]) -> CorpusScan:
-    """Expand files and folders (recursively, following no symlink loops) into supported files."""
+    """Expand files and folders (recursively) into supported files.
+
+    Symbolic links are followed only while they stay inside the scanned roots (a given folder,
+    or the folder of a given file): a link to /etc/passwd or to an outside folder is reported
+    and skipped. Devices, FIFOs and sockets are never read.
+    """
     scan = CorpusScan()
-    for given in paths:
-        path = Path(given)
+    given_paths = [Path(p) for p in paths]
+    scan.roots = [p.resolve() for p in given_paths if p.exists()]
+    folders = [root for root in scan.roots if root.is_dir()]
+    for path in given_paths:
         if not path.exists():
             scan.problems.append(FileProblem(str(path), "no such file or directory"))
-            continue
-        scan.roots.append(path.resolve())
-        if path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                scan.files.append(path)
-            else:
-                supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        elif path.is_dir():
+            found = list(_walk_supported(path, folders, scan.problems))
+            if not found:
                 scan.problems.append(
-                    FileProblem(str(path), f"unsupported file type {path.suffix!r} ({supported})")
+                    FileProblem(str(path), "directory holds no .txt, .md or .html files")
                 )
-            continue
-        found = list(_walk_supported(path, scan.problems))
-        if not found:
+            scan.files.extend(found)
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
             scan.problems.append(
-                FileProblem(str(path), "directory holds no .txt, .md or .html files")
+                FileProblem(str(path), f"unsupported file type {path.suffix!r} ({supported})")
             )
-        scan.files.extend(found)
+        elif (problem := _entry_problem(path, [*folders, path.parent.resolve()])) is not None:
+            scan.problems.append(FileProblem(str(path), problem))
+        else:
+            scan.files.append(path)
     return scan
 
 
-def _walk_supported(folder: Path, problems: list[FileProblem]) -> Iterator[Path]:
+def _inside(target: Path, roots: Sequence[Path]) -> bool:
+    return any(target == root or target.is_relative_to(root) for root in roots)
+
+
+def _entry_problem(path: Path, roots: Sequence[Path]) -> str | None:
+    """Why a found file must not be read, or None: a link leaving the roots, not a regular file."""
+    try:
+        if path.is_symlink() and not _inside(path.resolve(), roots):
+            return "symbolic link to a file outside the scanned folders; not followed"
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (device, FIFO or socket); not read"
+    return None
+
+
+def _walk_supported(folder: Path, roots: Sequence[Path],
+                    problems: list[FileProblem]) -> Iterator[Path]:
     seen_dirs: set[tuple[int, int]] = set()
 
     def on_error(error: OSError) -> None:
@@ -72,30 +97,49 @@ def _walk_supported(folder: Path, problems: list[FileProblem]) -> Iterator[Path]
 
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True, onerror=on_error):
         try:
-            stat = os.stat(dirpath)
+            info = os.stat(dirpath)
         except OSError:
             dirnames[:] = []
             continue
-        key = (stat.st_dev, stat.st_ino)
+        key = (info.st_dev, info.st_ino)
         if key in seen_dirs:  # symlink loop
             dirnames[:] = []
             continue
         seen_dirs.add(key)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        kept = []
+        for name in sorted(d for d in dirnames if not d.startswith(".")):
+            child = Path(dirpath) / name
+            if child.is_symlink() and not _inside(child.resolve(), roots):
+                problems.append(FileProblem(
+                    str(child), "symbolic link to a folder outside the scanned folders; "
+                    "not followed"))
+                continue
+            kept.append(name)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                yield Path(dirpath) / name
+                candidate = Path(dirpath) / name
+                problem = _entry_problem(candidate, roots)
+                if problem is None:
+                    yield candidate
+                else:
+                    problems.append(FileProblem(str(candidate), problem))
 
 
 def read_text_file(path: Path, max_bytes: int) -> str:
     """Read a UTF-8 text file, refusing binaries, other encodings, empty and oversized files."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise UnreadableFileError(
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (max_file_bytes)"
-            )
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO swapped in after the scan must not hang; fstat then refuses it
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise UnreadableFileError("not a regular file (device, FIFO or socket); not read")
+            if info.st_size > max_bytes:
+                raise UnreadableFileError(
+                    f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit "
+                    "(max_file_bytes)")
+            data = handle.read(max_bytes + 1)
     except PermissionError as exc:
         raise UnreadableFileError("permission denied") from exc
     except FileNotFoundError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from assistant.errors import (
     AssistantError,
     IndexCorruptError,
     IndexNotReadyError,
+    InvalidArgumentError,
     InvalidQuestionError,
 )
 from assistant.extractive import ExtractiveAnswerer
@@ -131,6 +133,15 @@ class Assistant:
     def document_text(self, doc_id: str) -> str | None:
         return self.store.catalog.document_text(doc_id)
 
+    def delete_document(self, doc_id: str) -> int:
+        """Remove a document from the index (explicitly: uploads never replace anything);
+        returns the number of passages removed. See ingestion.delete_document."""
+        from assistant.ingestion import delete_document
+
+        removed = delete_document(self.settings, doc_id, self.embedder)
+        self.reload()
+        return removed
+
     def warm_up(self) -> None:
         """Open the index and load the model now rather than on the first question."""
         _ = self.store
@@ -148,9 +159,10 @@ class Assistant:
     ) -> Answer:
         question = self._validate_question(question)
         turns = bound_history(validate_history(history), self.settings.max_history_tokens)
+        top_k, sources = _validate_top_k(top_k), _validate_sources(sources)
         answerer = answerer or self.settings.answerer
         if answerer not in ANSWERERS:
-            raise InvalidQuestionError(f"unknown answerer {answerer!r}; use one of {ANSWERERS}")
+            raise InvalidArgumentError(f"unknown answerer {answerer!r}; use one of {ANSWERERS}")
         if is_off_task(question):
             return self._refusal(question, question, "off_task", "off-task or injection attempt")
         standalone = rewrite_standalone(question, turns)
@@ -236,6 +248,10 @@ class Assistant:
             raise InvalidQuestionError(
                 f"the question must be a string, got {type(question).__name__}"
             )
+        if _LONE_SURROGATE.search(question):
+            raise InvalidQuestionError(
+                "the question holds bytes that are not valid text (invalid UTF-8 or a lone "
+                "surrogate); type it again as plain text")
         cleaned = question.replace("\x00", "").strip()
         if not cleaned:
             raise InvalidQuestionError("the question is empty; ask something about the articles")
@@ -263,6 +279,29 @@ class Assistant:
         if len(titles) > 5:
             shown += f" and {len(titles) - 5} more"
         return shown
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _validate_top_k(top_k: Any) -> int | None:
+    if top_k is None:
+        return None
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)):
+        raise InvalidArgumentError(f"top_k must be a whole number, got {type(top_k).__name__} "
+                                   f"{top_k!r}")
+    if not 1 <= top_k <= 1000:
+        raise InvalidArgumentError(f"top_k must be between 1 and 1000, got {top_k}")
+    return int(top_k)
+
+
+def _validate_sources(sources: Any) -> list[str] | None:
+    if sources is None:
+        return None
+    if (not isinstance(sources, (list, tuple, set, frozenset))
+            or not all(isinstance(s, str) for s in sources)):
+        raise InvalidArgumentError("sources must be a list of document ids (text)")
+    return list(sources) or None
 
 
 @lru_cache(maxsize=8)

@@ -13,6 +13,10 @@ class InvalidQuestionError(AssistantError, ValueError):
     """Empty, whitespace-only or over-long question."""
 
 
+class InvalidArgumentError(AssistantError, ValueError):
+    """An option of a call (top_k, sources, answerer) has the wrong type or an impossible value."""
+
+
 class InvalidHistoryError(AssistantError, TypeError):
     """History is not a sequence of (role, text) pairs of strings."""
 
@@ -31,6 +35,13 @@ class EmbeddingModelMismatchError(AssistantError):
 
 class IngestWriteError(AssistantError):
     """Writing the index failed (disk full, permissions); what was committed before is intact."""
+
+
+class DocumentNotFoundError(AssistantError, KeyError):
+    """No document with that id in the index."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 class IndexBusyError(AssistantError):

@@ -10,6 +10,7 @@ and finishes the job, and ids derived from content make re-writes idempotent.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import sqlite3
 import sys
@@ -25,12 +26,20 @@ from assistant.chunking import chunking_signature, split_document
 from assistant.config import Settings
 from assistant.corpus import FileProblem, UnreadableFileError, load_document, scan_paths
 from assistant.embedding import Embedder
-from assistant.errors import AssistantError, IndexBusyError, IngestWriteError
+from assistant.errors import (
+    AssistantError,
+    DocumentNotFoundError,
+    IndexBusyError,
+    IngestWriteError,
+)
 from assistant.schema import Chunk, SourceDocument
 from assistant.store import INGEST_LOCK_FILE, IndexStore, open_index
 from assistant.vectors import CHROMA_SUBDIR, forget_cached_clients
 
 ProgressCallback = Callable[[str, int, int], None]
+# documents added through the web UI get ids in their own namespace: corpus ids are bare file
+# names, so an upload can never take the id (and the citations) of a corpus article
+UPLOAD_NAMESPACE = "uploads/"
 
 
 @dataclass
@@ -82,8 +91,10 @@ def ingest(
     show_progress: bool | None = None,
     on_progress: ProgressCallback | None = None,
     batch_chunks: int = 256,
+    namespace: str = "",
 ) -> IngestReport:
-    """Bring the index in line with the files under `paths`; see the module docstring."""
+    """Bring the index in line with the files under `paths`; see the module docstring.
+    `namespace` prefixes the document ids (UPLOAD_NAMESPACE for uploads)."""
     embedder = embedder or Embedder(settings)
     lock = index_lock(settings, lock_wait_s)
     try:
@@ -99,7 +110,7 @@ def ingest(
         store = open_index(settings, embedder, create=True)
         try:
             return _Ingestion(settings, embedder, store, show_progress, on_progress,
-                              batch_chunks).run(paths, prune)
+                              batch_chunks, namespace).run(paths, prune)
         except AssistantError:
             raise
         except (OSError, sqlite3.Error) as exc:
@@ -145,7 +156,9 @@ class _Ingestion:
         show_progress: bool | None,
         on_progress: ProgressCallback | None,
         batch_chunks: int,
+        namespace: str = "",
     ) -> None:
+        self.namespace = namespace
         self.settings = settings
         self.embedder = embedder
         self.store = store
@@ -167,7 +180,7 @@ class _Ingestion:
         self._write(changed, known)
         self._record_stamps()
         if prune:
-            self._prune_missing(scan.roots, {p.name for p in scan.files}, known)
+            self._prune_missing(scan.roots, {self.namespace + p.name for p in scan.files}, known)
         self.catalog.set_meta({"chunking": signature})
         self.report.seconds = time.perf_counter() - started
         return self.report
@@ -195,17 +208,18 @@ class _Ingestion:
         progress = tqdm(files, desc="documents", unit="doc", disable=not self.show_progress)
         for number, path in enumerate(progress, start=1):
             self._progress("reading", number, len(files))
+            doc_id = self.namespace + path.name
             stamp = _file_stamp(path)
-            if (path.name not in seen_ids and stamp is not None
+            if (doc_id not in seen_ids and stamp is not None
                     and stamps.get(str(path.resolve())) == stamp):
                 # same size and modification time as when it was ingested: not read again
-                seen_ids[path.name] = path
+                seen_ids[doc_id] = path
                 self.report.documents_seen += 1
                 self.report.documents_unchanged += 1
                 continue
-            if path.name in seen_ids:
+            if doc_id in seen_ids:
                 self.report.problems.append(FileProblem(
-                    str(path), f"duplicate document id {path.name!r} (also {seen_ids[path.name]}); "
+                    str(path), f"duplicate document id {doc_id!r} (also {seen_ids[doc_id]}); "
                     "file names are document ids and must be unique"))
                 continue
             try:
@@ -213,7 +227,9 @@ class _Ingestion:
             except UnreadableFileError as exc:
                 self.report.problems.append(FileProblem(str(path), str(exc)))
                 continue
-            seen_ids[path.name] = path
+            if doc.doc_id != doc_id:
+                doc = dataclasses.replace(doc, doc_id=doc_id)
+            seen_ids[doc_id] = path
             self.report.documents_seen += 1
             if stamp is not None:
                 self._stamps[doc.doc_id] = stamp
@@ -227,8 +243,18 @@ class _Ingestion:
     def _write(self, docs: list[SourceDocument], known: dict[str, tuple[str, str]]) -> None:
         from tqdm import tqdm
 
-        planned = [(doc, split_document(doc, self.settings.chunk_size,
-                                        self.settings.chunk_overlap)) for doc in docs]
+        planned = []
+        cap = self.settings.max_chunks_per_document
+        for doc in docs:
+            chunks = split_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
+            if len(chunks) > cap:  # refused before any embedding or lock-holding work
+                self.report.problems.append(FileProblem(doc.path, (
+                    f"would make {len(chunks):,} passages, over the limit of {cap:,} per "
+                    "document (max_chunks_per_document); split the file or raise the limit")))
+                self.report.documents_seen -= 1
+                self._stamps.pop(doc.doc_id, None)
+                continue
+            planned.append((doc, chunks))
         total_chunks = sum(len(chunks) for _, chunks in planned)
         bar = tqdm(total=total_chunks, desc="chunks", unit="chunk", disable=not self.show_progress)
         group: list[tuple[SourceDocument, list[Chunk]]] = []
@@ -305,6 +331,38 @@ def _file_stamp(path: Path) -> tuple[int, int] | None:
 def _vector_metadata(chunk: Chunk) -> dict:
     return {"doc_id": chunk.doc_id, "position": chunk.position, "start": chunk.start,
             "end": chunk.end}
+
+
+def delete_document(settings: Settings, doc_id: str, embedder: Embedder | None = None,
+                    lock_wait_s: float = 0.0) -> int:
+    """Remove one document (its passages and vectors) from the index; returns the number of
+    passages removed. A corpus document comes back at the next ingest of its folder unless its
+    file is removed too; an uploaded document's stored file is deleted with it."""
+    embedder = embedder or Embedder(settings)
+    lock = index_lock(settings, lock_wait_s)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise IndexBusyError("another ingest is writing to the index; try again when it has "
+                             "finished") from exc
+    try:
+        store = open_index(settings, embedder, create=False)
+        try:
+            known = store.catalog.document_hashes()
+            if doc_id not in known:
+                raise DocumentNotFoundError(f"no document {doc_id!r} in the index")
+            removed = store.catalog.remove_document(doc_id)
+            store.vectors.delete(removed)
+            store.catalog.clear_pending(removed)
+        finally:
+            store.close()
+        stored = Path(known[doc_id][1])
+        upload_dir = (Path(settings.index_dir) / UPLOAD_NAMESPACE.rstrip("/")).resolve()
+        if doc_id.startswith(UPLOAD_NAMESPACE) and stored.parent == upload_dir:
+            stored.unlink(missing_ok=True)
+        return len(removed)
+    finally:
+        lock.release()
 
 
 def ensure_corpus_indexed(settings: Settings, embedder: Embedder | None = None,

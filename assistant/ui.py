@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import re
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.engine import Assistant
-from assistant.errors import AssistantError, InvalidQuestionError
+from assistant.errors import AssistantError, IndexBusyError, InvalidQuestionError
 from assistant.schema import Answer, Citation
 
 log = logging.getLogger("assistant.ui")
@@ -84,6 +86,17 @@ def store_upload(source: Path, original_name: str, upload_dir: Path, max_bytes: 
     return target
 
 
+def _remove_gradio_temp(path: Path) -> None:
+    """Delete a refused upload from Gradio's upload folder (never a file outside it)."""
+    try:
+        from gradio.utils import get_upload_folder
+
+        if path.resolve().is_relative_to(Path(get_upload_folder()).resolve()):
+            path.unlink(missing_ok=True)
+    except (ImportError, OSError):
+        pass
+
+
 def render_answer(answer: Answer) -> str:
     if answer.abstained:
         return f"> *{answer.text}*"
@@ -139,10 +152,13 @@ class ChatApp:
         self.settings = settings
         self.assistant = assistant or Assistant(settings)
         self.upload_dir = Path(settings.index_dir) / "uploads"
+        self._upload_lock = threading.Lock()
+        self._upload_status = ""
 
-    def answer(self, message: str, history: Any, answerer: str = "extractive",
+    def answer(self, message: str, history: Any, answerer: str | None = None,
                top_k: int | None = None, sources: list[str] | None = None) -> Answer | str:
-        """An Answer, or a readable message for the user when something is wrong."""
+        """An Answer, or a readable message for the user when something is wrong.
+        `answerer` None: the configured one (Settings.answerer), as for the CLI and Python API."""
         if not isinstance(message, str) or not message.strip():
             return "Please type a question about the articles."
         try:
@@ -157,6 +173,11 @@ class ChatApp:
             log.exception("engine failure")
             return (f"⚠️ Something went wrong while answering ({type(exc).__name__}). "
                     "The app is still running; please try again.")
+
+    def default_answerer(self) -> str:
+        """The answerer the UI starts with: the configured one when it can run."""
+        llm_ready = bool(self.settings.llm_model or self.settings.llm_model_path)
+        return self.settings.answerer if llm_ready else "extractive"
 
     def respond(self, message: str, history: list, answerer: str, top_k: float,
                 sources: list[str]):
@@ -192,35 +213,112 @@ class ChatApp:
     def source_choices(self) -> list[str]:
         return [row[0] for row in self.documents_table()]
 
-    def add_files(self, files: list | None, progress=None) -> str:
-        from assistant.ingestion import ingest
+    def upload_choices(self) -> list[str]:
+        return [doc_id for doc_id in self.source_choices() if doc_id.startswith("uploads/")]
+
+    def add_files(self, files: list | None, progress=None, replace: bool = False,
+                  request: Any = None) -> str:
+        """Store and index uploads as `uploads/NAME` documents, one file per ingest so the
+        index lock is held for seconds, never for a whole batch; a second caller waits in line
+        and its progress says what it waits for. Replacing an upload is explicit (`replace`)
+        and, with auth on, needs a signed-in user. Refused files are removed from disk."""
+        from assistant.ingestion import UPLOAD_NAMESPACE, ingest
 
         if not files:
             return "Choose one or more .txt, .md or .html files first."
-        stored, refused = [], []
-        for file in files:
+        if replace and (refusal := self._auth_refusal(request, "replace documents")):
+            return refusal
+        known = {row[0] for row in self.documents_table()}
+        lines: list[str] = []
+        for number, file in enumerate(files, start=1):
             path = Path(getattr(file, "name", file))
             original = getattr(file, "orig_name", None) or path.name
             try:
-                stored.append(store_upload(path, original, self.upload_dir,
-                                           self.settings.max_upload_bytes))
+                name = safe_upload_name(original)
+                if UPLOAD_NAMESPACE + name in known and not replace:
+                    raise ValueError(f"{UPLOAD_NAMESPACE}{name} is already in the index; delete "
+                                     "it first or choose to replace it")
+                stored = store_upload(path, name, self.upload_dir, self.settings.max_upload_bytes)
             except (ValueError, OSError) as exc:
-                refused.append(str(exc))
-        lines = [f"Refused: {r}" for r in refused]
-        if stored:
-            def on_progress(stage: str, done: int, total: int) -> None:
-                if progress is not None and total:
-                    progress(done / total, desc=f"{stage} {done}/{total}")
+                message = exc if isinstance(exc, ValueError) else "the file could not be read"
+                lines.append(f"Refused: {message}")
+                _remove_gradio_temp(path)
+                continue
+            prefix = f"{number}/{len(files)} {name}"
+            with self._upload_turn(prefix, progress):
+                def on_progress(stage: str, done: int, total: int, prefix=prefix) -> None:
+                    self._upload_status = f"{prefix}: {stage} {done}/{total}"
+                    if progress is not None and total:
+                        progress(done / total, desc=self._upload_status)
 
-            try:
-                report = ingest(stored, self.settings, self.assistant.embedder, lock_wait_s=60,
-                                show_progress=False, on_progress=on_progress, prune=False)
-            except AssistantError as exc:
-                return "\n".join([*lines, f"⚠️ {exc}"])
+                try:
+                    report = ingest([stored], self.settings, self.assistant.embedder,
+                                    lock_wait_s=self.settings.upload_queue_wait_s,
+                                    show_progress=False, on_progress=on_progress, prune=False,
+                                    namespace=UPLOAD_NAMESPACE)
+                except IndexBusyError:
+                    stored.unlink(missing_ok=True)
+                    lines.append(f"Not added: {name}: the index stayed busy with another ingest; "
+                                 "try again in a few minutes")
+                    continue
+                except AssistantError as exc:
+                    stored.unlink(missing_ok=True)
+                    lines.append(f"Not added: {name}: {type(exc).__name__}")
+                    log.error("upload ingest failed: %s", exc)
+                    continue
             self.assistant.reload()
-            lines.append(f"Added: {report.summary()}")
-            lines += [f"Refused: {p}" for p in report.problems]
+            if report.problems:
+                stored.unlink(missing_ok=True)
+                lines += [f"Refused: {name}: {p.message}" for p in report.problems]
+            else:
+                known.add(UPLOAD_NAMESPACE + name)
+                verb = "replaced" if report.documents_updated else (
+                    "unchanged" if report.documents_unchanged else "added")
+                lines.append(f"Added: {UPLOAD_NAMESPACE}{name} ({verb}, "
+                             f"{report.chunks_added} new passages)")
         return "\n".join(lines)
+
+    @contextlib.contextmanager
+    def _upload_turn(self, what: str, progress) -> Iterator[None]:
+        """One upload indexes at a time in this process; the others wait and are told why."""
+        deadline = time.monotonic() + self.settings.upload_queue_wait_s
+        while not self._upload_lock.acquire(timeout=0.5):
+            if progress is not None:
+                progress(0.0, desc=f"{what}: waiting for another upload "
+                                   f"({self._upload_status or 'starting'})")
+            if time.monotonic() > deadline:
+                raise IndexBusyError("uploads are queued for too long")
+        try:
+            self._upload_status = f"{what}: starting"
+            yield
+        finally:
+            self._upload_status = ""
+            self._upload_lock.release()
+
+    def _auth_refusal(self, request: Any, action: str) -> str | None:
+        """With auth on, changing documents needs the signed-in configured user."""
+        if not self.settings.auth_user:
+            return None
+        if getattr(request, "username", None) != self.settings.auth_user:
+            return f"Refused: sign in to {action}."
+        return None
+
+    def delete_document(self, doc_id: str, request: Any = None) -> str:
+        """Delete an uploaded document (explicit action; with auth on, signed-in users only).
+        Corpus documents are managed in the corpus folder and are not deleted from here."""
+        from assistant.ingestion import UPLOAD_NAMESPACE
+
+        if refusal := self._auth_refusal(request, "delete documents"):
+            return refusal
+        if not isinstance(doc_id, str) or not doc_id.startswith(UPLOAD_NAMESPACE):
+            return ("Refused: only uploaded documents (uploads/…) can be deleted here; corpus "
+                    "documents are managed in the corpus folder.")
+        with self._upload_turn(f"delete {doc_id}", None):
+            try:
+                removed = self.assistant.delete_document(doc_id)
+            except AssistantError as exc:
+                return f"Not deleted: {exc}"
+        return f"Deleted {doc_id} ({removed} passages)."
 
     def build(self):
         import gradio as gr
@@ -243,7 +341,7 @@ class ChatApp:
                         citations = gr.HTML(render_citations(None), elem_id="citations")
                 with gr.Accordion("Settings", open=False):
                     answerer = gr.Radio(["extractive", "llm"] if llm_ready else ["extractive"],
-                                        value="extractive", label="Answerer")
+                                        value=self.default_answerer(), label="Answerer")
                     top_k = gr.Slider(2, 20, value=self.settings.top_k, step=1,
                                       label="Passages retrieved")
                     sources = gr.Dropdown(choices=self.source_choices(), multiselect=True,
@@ -255,19 +353,38 @@ class ChatApp:
                 refresh = gr.Button("Refresh")
                 upload = gr.File(label="Add .txt, .md or .html files", file_count="multiple",
                                  file_types=sorted(UPLOAD_SUFFIXES))
+                replace = gr.Checkbox(False, label="Replace uploads of the same name")
                 add = gr.Button("Add to index", variant="primary")
+                with gr.Row():
+                    # custom values allowed: delete_document itself checks what may be deleted
+                    doomed = gr.Dropdown(choices=self.upload_choices(), label="Uploaded document",
+                                         allow_custom_value=True)
+                    delete = gr.Button("Delete from index", variant="stop")
                 status = gr.Markdown()
 
             question.submit(self.respond, [question, chatbot, answerer, top_k, sources],
                             [chatbot, question, citations], api_visibility="private")
 
-            def add_and_refresh(files, progress=gr.Progress()):  # noqa: B008 - gradio idiom
-                message = self.add_files(files, progress)
+            def add_and_refresh(files, replace_same, request: gr.Request,
+                                progress=gr.Progress()):  # noqa: B008 - gradio idiom
+                message = self.add_files(files, progress, replace=replace_same, request=request)
                 return (message, self.documents_table(),
-                        gr.Dropdown(choices=self.source_choices()))
+                        gr.Dropdown(choices=self.source_choices()),
+                        gr.Dropdown(choices=self.upload_choices()))
 
-            add.click(add_and_refresh, [upload], [status, table, sources],
-                      api_visibility="private")
+            def delete_and_refresh(doc_id, request: gr.Request):
+                message = self.delete_document(doc_id, request)
+                return (message, self.documents_table(),
+                        gr.Dropdown(choices=self.source_choices()),
+                        gr.Dropdown(choices=self.upload_choices(), value=None))
+
+            # real objects, not the postponed strings: Gradio injects the request by type hint
+            for handler in (add_and_refresh, delete_and_refresh):
+                handler.__annotations__["request"] = gr.Request
+            add.click(add_and_refresh, [upload, replace], [status, table, sources, doomed],
+                      api_name="add_documents", api_visibility="private")
+            delete.click(delete_and_refresh, [doomed], [status, table, sources, doomed],
+                         api_name="delete_document", api_visibility="private")
             refresh.click(lambda: (self.documents_table(),
                                    gr.Dropdown(choices=self.source_choices())),
                           None, [table, sources], api_visibility="private")
@@ -310,7 +427,10 @@ def launch(settings: Settings, assistant: Assistant | None = None, *, block: boo
     warning = exposure_warning(settings)
     if warning:
         print(warning, file=sys.stderr)
+    # max_file_size: Gradio refuses a larger upload while receiving it (HTTP 413), before it
+    # is written to its temp folder
     return serve_http(settings, app.assistant, demo, block=block, auth=auth, css=CSS,
+                      max_file_size=settings.max_upload_bytes,
                       theme=gr.themes.Soft(), footer_links=["api"], ssr_mode=False)
 
 

@@ -107,7 +107,8 @@ def test_awkward_files_and_folders(tmp_path, embedder, monkeypatch):
     (root / "loop").symlink_to(root, target_is_directory=True)
     truncated = "Belarus news in Cyrillic: Беларусь".encode()[:-1]
     (root / "truncated.txt").write_bytes(truncated)
-    (root / "one_line.txt").write_text("word " * 200_000)  # 1 MB on one line
+    # 0.5 MB on one line, under max_chunks_per_document
+    (root / "one_line.txt").write_text("word " * 100_000)
     (root / "vanishing.txt").write_text("This file disappears before it is read.")
     (root / "fine.txt").write_text("Fine article\n\nBelarus exported grain in May 2022.\n")
 
@@ -336,11 +337,12 @@ def test_exposure_warning_and_secrets_never_shown(seed_index, embedder, capsys, 
 
     assert exposure_warning(seed_index) is None
     assert "without authentication" in exposure_warning(seed_index.replace(host="0.0.0.0"))
-    assert exposure_warning(seed_index.replace(host="0.0.0.0", auth_user="u")) is None
+    assert exposure_warning(seed_index.replace(host="0.0.0.0", auth_user="u",
+                                               auth_password="p")) is None
 
     secrets = {"llm_api_key": "sk-TOPSECRET-123", "chroma_token": "chroma-TOKEN-456",
                "auth_password": "pw-SECRET-789"}
-    risky = seed_index.replace(answerer="llm", llm_model="m", llm_timeout_s=1.0,
+    risky = seed_index.replace(answerer="llm", llm_model="m", llm_timeout_s=1.0, auth_user="u",
                                llm_base_url="http://127.0.0.1:9/v1", **secrets)
     bot = _bot(risky, embedder)
     app = ChatApp(risky, bot)

@@ -111,10 +111,10 @@ def test_uploaded_file_is_ingested_into_the_current_index(tmp_path, embedder):
         orig_name = "potash.txt"
 
     message = app.add_files([Uploaded()])
-    assert "1 added" in message
-    assert "potash.txt" in app.source_choices()
+    assert "Added: uploads/potash.txt (added" in message
+    assert "uploads/potash.txt" in app.source_choices()
     answer = bot.ask("How much potash did Belarus export in May 2022?")
-    assert any(c.source == "potash.txt" for c in answer.citations)
+    assert any(c.source == "uploads/potash.txt" for c in answer.citations)
 
 
 def test_streaming_yields_growing_prefixes():
