@@ -48,6 +48,11 @@ class Settings:
     # ~83 chunks/s (README "Performance") 1,000 chunks hold the ingest lock ~12 s; the largest
     # seed-corpus article (5.7 kB) has 7 chunks (~0.8 kB each): articles up to ~800 kB fit
     max_chunks_per_document: int = 1000
+    # HTML main-text extraction (trafilatura): balanced | precision | recall, and whether tables
+    # count as article text; chosen on the article-extraction benchmark (eval/extraction_benchmark.py:
+    # F1 precision 0.964, balanced 0.960, recall 0.959; tables off 0.957)
+    html_extraction_mode: str = "precision"
+    html_include_tables: bool = True
     # retrieval
     top_k: int = 8
     candidates_per_retriever: int = 30

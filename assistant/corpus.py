@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.cleaning import clean_article_text, extract_metadata
+from assistant.config import Settings
 from assistant.schema import SourceDocument
+from assistant.webpage import WebPage, extract_web_page
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 _HTML_SUFFIXES = {".html", ".htm"}
-_DROP_HTML_TAGS = ["script", "style", "noscript", "nav", "footer", "header", "aside", "form",
-                   "iframe", "svg", "button", "template"]
 
 
 @dataclass(frozen=True)
@@ -160,18 +160,9 @@ def read_text_file(path: Path, max_bytes: int) -> str:
         ) from exc
 
 
-def html_to_text(html: str) -> tuple[str, str]:
-    """Visible text of an HTML page, one block per line, and its <title>/<h1>."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(_DROP_HTML_TAGS):
-        tag.decompose()
-    heading = soup.find("h1") or soup.find("title")
-    title = heading.get_text(" ", strip=True) if heading else ""
-    if soup.title is not None:
-        soup.title.decompose()
-    return soup.get_text("\n\n", strip=True), title
+def read_html(html: str, settings: Settings) -> WebPage:
+    """The article text and metadata of an HTML page (see assistant.webpage)."""
+    return extract_web_page(html, settings.html_extraction_mode, settings.html_include_tables)
 
 
 def _markdown_to_text(text: str) -> str:
@@ -188,15 +179,21 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_document(path: Path, max_bytes: int) -> SourceDocument:
+def load_document(path: Path, max_bytes: int, settings: Settings | None = None) -> SourceDocument:
+    settings = settings or Settings()
     raw = read_text_file(path, max_bytes)
     suffix = path.suffix.lower()
-    html_title = ""
+    page = WebPage(text="")
     if suffix in _HTML_SUFFIXES:
-        raw, html_title = html_to_text(raw)
-    elif suffix in {".md", ".markdown"}:
-        raw = _markdown_to_text(raw)
-    cleaned = clean_article_text(raw)
+        page = read_html(raw, settings)
+        if not page.text:
+            raise UnreadableFileError("no article text found in the HTML page")
+        raw = page.text
+        cleaned = page.text
+    else:
+        if suffix in {".md", ".markdown"}:
+            raw = _markdown_to_text(raw)
+        cleaned = clean_article_text(raw)
     if not cleaned.strip():
         raise UnreadableFileError("no article text left after removing boilerplate")
     meta = extract_metadata(raw, cleaned)
@@ -204,9 +201,9 @@ def load_document(path: Path, max_bytes: int) -> SourceDocument:
         doc_id=path.name,
         path=str(path.resolve()),
         text=cleaned,
-        title=html_title or meta.title,
-        outlet=meta.outlet,
-        author=meta.author,
-        date=meta.date,
+        title=page.title or meta.title,
+        outlet=page.site_name or meta.outlet,
+        author=page.author or meta.author,
+        date=page.date or meta.date,
         content_hash=content_hash(cleaned),
     )

@@ -223,7 +223,7 @@ class _Ingestion:
                     "file names are document ids and must be unique"))
                 continue
             try:
-                doc = load_document(path, self.settings.max_file_bytes)
+                doc = load_document(path, self.settings.max_file_bytes, self.settings)
             except UnreadableFileError as exc:
                 self.report.problems.append(FileProblem(str(path), str(exc)))
                 continue

@@ -114,10 +114,10 @@ def test_awkward_files_and_folders(tmp_path, embedder, monkeypatch):
 
     original = ingestion_module.load_document
 
-    def vanish_then_load(path, max_bytes):
+    def vanish_then_load(path, *args):
         if path.name == "vanishing.txt":
             path.unlink()
-        return original(path, max_bytes)
+        return original(path, *args)
 
     monkeypatch.setattr(ingestion_module, "load_document", vanish_then_load)
     settings_ = make_settings(tmp_path / "index")
