@@ -1,5 +1,8 @@
 """The stock reference pipeline: llama-index VectorStoreIndex over Chroma with its defaults.
 
+`suffixes` widens the files it reads (the multi-corpus benchmark hands it web pages as they are:
+SimpleDirectoryReader reads them as text, markup included).
+
 Raw files read by SimpleDirectoryReader (no boilerplate cleaning), the default node parser
 (SentenceSplitter 1024/200), dense retrieval only with the default similarity_top_k=2, and the
 top passages returned as the answer with their sources. Only the embedding model is ours (the same
@@ -40,17 +43,19 @@ class BaselineAnswer:
 
 
 class StockLlamaIndexBaseline:
-    def __init__(self, corpus_paths: list[str], embedder: Embedder, top_k: int = 2) -> None:
+    def __init__(self, corpus_paths: list[str], embedder: Embedder, top_k: int = 2,
+                 suffixes: tuple[str, ...] = (".txt", ".md"),
+                 collection_name: str = "stock_baseline") -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         files = [str(p) for path in corpus_paths for p in sorted(Path(path).rglob("*"))
-                 if p.is_file() and p.suffix.lower() in {".txt", ".md"}]
+                 if p.is_file() and p.suffix.lower() in suffixes]
         documents = SimpleDirectoryReader(input_files=files).load_data()
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-        collection = client.get_or_create_collection("stock_baseline", embedding_function=None)
+        collection = client.get_or_create_collection(collection_name, embedding_function=None)
         storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(
             chroma_collection=collection))
         self.index = VectorStoreIndex.from_documents(

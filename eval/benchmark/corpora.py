@@ -1,0 +1,118 @@
+"""The benchmark corpora, their questions and the deterministic dev/test split."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.config import PROJECT_ROOT
+from assistant.evaluation.golden import GOLDEN_FILE, load_golden
+
+from .prepare import DATA_DIR
+
+QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+SPLITS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answerable: bool
+    # every group must appear in a correct answer; a group is satisfied by any one alternative
+    key_facts: list[list[str]] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    history: list[list[str]] = field(default_factory=list)
+
+    @property
+    def split(self) -> str:
+        return split_of(self.id)
+
+    @property
+    def history_turns(self) -> list[tuple[str, str]]:
+        return [(role, text) for role, text in self.history]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    kind: str
+    docs_dir: Path
+    questions: list[Question]
+    # main-content ground truth per document id (web pages only), for the in-body share
+    truth: dict[str, str] = field(default_factory=dict)
+
+    def select(self, split: str) -> list[Question]:
+        return [q for q in self.questions if split == "all" or q.split == split]
+
+
+def split_of(question_id: str) -> str:
+    """Half the questions by a hash of the id: stable across runs, machines and file order."""
+    return SPLITS[int(hashlib.sha1(question_id.encode()).hexdigest()[:8], 16) % 2]
+
+
+def parse_key_facts(raw: list) -> list[list[str]]:
+    """Groups as lists of alternatives; a plain string group may separate them with '|'."""
+    groups = []
+    for group in raw:
+        alternatives = group.split("|") if isinstance(group, str) else list(group)
+        groups.append([alt.strip() for alt in alternatives if alt.strip()])
+    return groups
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            questions.append(Question(
+                id=row["id"], question=row["question"], answerable=bool(row["answerable"]),
+                key_facts=parse_key_facts(row.get("key_facts", [])),
+                doc_ids=list(row.get("doc_ids", [])), history=list(row.get("history", []))))
+    return questions
+
+
+def seed_questions(path: Path = GOLDEN_FILE) -> list[Question]:
+    """The golden set minus injection prompts (a guard test, not a question about the corpus)."""
+    return [Question(id=f"seed-{g.id}", question=g.question, answerable=not g.should_abstain,
+                     key_facts=[list(group) for group in g.key_facts], doc_ids=list(g.doc_ids),
+                     history=list(g.history))
+            for g in load_golden(path) if g.type != "injection"]
+
+
+def _truth(folder: Path) -> dict[str, str]:
+    if not folder.is_dir():
+        return {}
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
+
+
+def _require(folder: Path, name: str) -> Path:
+    if not folder.is_dir() or not any(folder.iterdir()):
+        raise SystemExit(f"{folder} is missing: run `python -m eval.benchmark.prepare --only "
+                         f"{name}` first (see eval/benchmark/README.md)")
+    return folder
+
+
+def load_corpus(name: str, data_dir: Path = DATA_DIR) -> Corpus:
+    base = data_dir / name
+    if name == "seed":
+        docs = base / "docs" if (base / "docs").is_dir() else PROJECT_ROOT / "corpus"
+        return Corpus(name, "news articles (plain text), the seed set", docs, seed_questions())
+    docs = _require(base / "docs", name)
+    if name == "news":
+        return Corpus(name, "news web pages with boilerplate (HTML)", docs,
+                      load_questions(QUESTIONS_DIR / "news.jsonl"), _truth(base / "truth"))
+    if name == "licences":
+        return Corpus(name, "licence texts (hard-wrapped plain text)", docs,
+                      load_questions(QUESTIONS_DIR / "licences.jsonl"))
+    if name == "squad":
+        return Corpus(name, "encyclopedia articles, SQuAD 2.0 crowd questions", docs,
+                      load_questions(base / "questions.jsonl"))
+    raise SystemExit(f"unknown corpus {name!r}; use one of {', '.join(CORPORA)}")
+
+
+CORPORA = ("seed", "news", "licences", "squad")
