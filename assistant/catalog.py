@@ -168,6 +168,25 @@ class Catalog:
             rows = self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))
             return {r[0] for r in rows}
 
+    def sample_chunk_ids(self, size: int) -> list[str]:
+        """Up to `size` chunk ids spread over the table (O(size log n), no full scan)."""
+        with self._lock:
+            low, high = self._db.execute("SELECT MIN(rowid), MAX(rowid) FROM chunks").fetchone()
+            if low is None:
+                return []
+            step = max(1, (high - low + 1) // max(1, size))
+            picked = {self._db.execute(
+                "SELECT chunk_id FROM chunks WHERE rowid >= ? ORDER BY rowid LIMIT 1",
+                (point,)).fetchone()[0] for point in range(low, high + 1, step)}
+        return sorted(picked)[:size] if len(picked) > size else sorted(picked)
+
+    def check_integrity(self) -> None:
+        """PRAGMA quick_check over every page: damage that open-time reads did not touch."""
+        with self._lock:
+            rows = [r[0] for r in self._db.execute("PRAGMA quick_check(5)")]
+        if rows != ["ok"]:
+            raise catalog_damaged(self.path, "; ".join(rows))
+
     def all_chunk_ids(self) -> set[str]:
         with self._lock:
             return {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}

@@ -22,13 +22,14 @@ from assistant.errors import (
     IndexNotReadyError,
     InvalidArgumentError,
     InvalidQuestionError,
+    VectorStoreDamagedError,
 )
 from assistant.extractive import ExtractiveAnswerer
 from assistant.guard import is_off_task
 from assistant.prompts import load_extractive_templates
 from assistant.retrieval import HybridRetriever
 from assistant.schema import Answer
-from assistant.store import IndexStore, open_index
+from assistant.store import REPAIR_VECTORS, IndexStore, open_index, read_generation
 from assistant.text import content_stems
 from assistant.vectors import forget_cached_clients
 from assistant.verify import ClaimVerifier
@@ -74,6 +75,7 @@ class Assistant:
         self.encode = _VectorCache(self.embedder)
         self.verifier = ClaimVerifier(self.encode, self.settings.verifier_threshold)
         self._store: IndexStore | None = None
+        self._generation = ""  # of the open index; see store.read_generation
         self._open_lock = threading.Lock()
         self._llm_answerer = None
         self._term_cache: dict = {}
@@ -94,6 +96,7 @@ class Assistant:
         return self._store
 
     def _open_checked(self) -> IndexStore:
+        self._generation = read_generation(self.settings)
         store = open_index(self.settings, self.embedder, create=False)
         try:
             if store.catalog.count_chunks() == 0:
@@ -106,10 +109,9 @@ class Assistant:
             store.close()
             if isinstance(exc, AssistantError):
                 raise
-            raise IndexCorruptError(
+            raise VectorStoreDamagedError(
                 f"the vector store in {self.settings.index_dir}/ cannot be searched "
-                f"({type(exc).__name__}: {exc}); rebuild it with "
-                "`assistant ingest --rebuild PATHS`") from exc
+                f"({type(exc).__name__}: {exc}); {REPAIR_VECTORS}") from exc
         return store
 
     def embedder_dimension(self, store: IndexStore) -> int:
@@ -123,11 +125,21 @@ class Assistant:
                 self._store.close()
             self._store = None
 
+    def reopen_if_rebuilt(self) -> bool:
+        """Reopen when another process rebuilt or re-created the index since it was opened (the
+        files held open may be deleted ones). One small file read; True when it reopened."""
+        if self._store is None or read_generation(self.settings) == self._generation:
+            return False
+        forget_cached_clients()
+        self.reload()
+        return True
+
     @property
     def templates(self) -> dict:
         return load_extractive_templates(self.settings.prompts_dir)
 
     def documents(self) -> list[dict]:
+        self.reopen_if_rebuilt()
         return self.store.catalog.documents()
 
     def document_text(self, doc_id: str) -> str | None:
@@ -158,6 +170,7 @@ class Assistant:
         answerer: str | None = None,
     ) -> Answer:
         question = self._validate_question(question)
+        self.reopen_if_rebuilt()
         turns = bound_history(validate_history(history), self.settings.max_history_tokens)
         top_k, sources = _validate_top_k(top_k), _validate_sources(sources)
         answerer = answerer or self.settings.answerer

@@ -29,6 +29,11 @@ class IndexCorruptError(AssistantError):
     """The index cannot be read consistently: rebuild it."""
 
 
+class VectorStoreDamagedError(IndexCorruptError):
+    """The vector store is missing, unreadable or lacks vectors: a plain ingest re-embeds them
+    from the catalog."""
+
+
 class EmbeddingModelMismatchError(AssistantError):
     """The index was built with another embedding model."""
 

@@ -16,7 +16,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -31,9 +31,16 @@ from assistant.errors import (
     DocumentNotFoundError,
     IndexBusyError,
     IngestWriteError,
+    VectorStoreDamagedError,
 )
 from assistant.schema import Chunk, SourceDocument
-from assistant.store import INGEST_LOCK_FILE, IndexStore, open_index
+from assistant.store import (
+    INGEST_LOCK_FILE,
+    IndexStore,
+    bump_generation,
+    open_index,
+    uploads_dir,
+)
 from assistant.vectors import CHROMA_SUBDIR, forget_cached_clients
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -54,8 +61,20 @@ class IngestReport:
     chunks_unchanged: int = 0
     embeddings_computed: int = 0
     orphan_vectors_removed: int = 0
+    vectors_reused: int = 0  # already in the vector store (e.g. after the catalog was lost)
+    vectors_repaired: int = 0  # re-embedded from the catalog: missing from the vector store
+    vector_store_recreated: bool = False
     seconds: float = 0.0
     problems: list[FileProblem] = field(default_factory=list)
+
+    def merged(self, other: IngestReport) -> IngestReport:
+        """This report plus another run's over the same index (the uploads pass)."""
+        values = {}
+        for item in fields(self):
+            mine, theirs = getattr(self, item.name), getattr(other, item.name)
+            values[item.name] = (mine or theirs if isinstance(mine, bool)
+                                 else mine + theirs)
+        return IngestReport(**values)
 
     @property
     def failed(self) -> bool:
@@ -69,6 +88,14 @@ class IngestReport:
             f"{self.chunks_removed} removed, {self.chunks_unchanged} unchanged; "
             f"{self.embeddings_computed} embeddings; {self.seconds:.1f} s"
         )
+        if self.vector_store_recreated:
+            line += "; the damaged vector store was re-created"
+        if self.vectors_repaired:
+            line += f"; {self.vectors_repaired} missing vectors re-embedded from the catalog"
+        if self.vectors_reused:
+            line += f"; {self.vectors_reused} vectors reused from the vector store"
+        if self.orphan_vectors_removed:
+            line += f"; {self.orphan_vectors_removed} stray vectors removed"
         if self.problems:
             line += f"; {len(self.problems)} file(s) failed"
         return line
@@ -107,10 +134,23 @@ def ingest(
     try:
         if rebuild:
             _delete_index(settings)
-        store = open_index(settings, embedder, create=True)
+        new_catalog = not (Path(settings.index_dir) / CATALOG_FILE).exists()
+        store, recreated = _open_for_ingest(settings, embedder)
+        if rebuild or new_catalog or recreated:
+            bump_generation(settings)  # a running app must reopen: its files may be gone
         try:
-            return _Ingestion(settings, embedder, store, show_progress, on_progress,
-                              batch_chunks, namespace).run(paths, prune)
+            job = _Ingestion(settings, embedder, store, show_progress, on_progress,
+                             batch_chunks, namespace)
+            job.report.vector_store_recreated = recreated
+            report = job.run(paths, prune)
+            uploads = uploads_dir(settings)
+            if namespace != UPLOAD_NAMESPACE and uploads.is_dir():
+                # documents added through the web chat belong to the index: a --rebuild or a
+                # lost catalog brings them back with the corpus
+                report = report.merged(_Ingestion(
+                    settings, embedder, store, show_progress, on_progress, batch_chunks,
+                    UPLOAD_NAMESPACE).run([uploads], prune))
+            return report
         except AssistantError:
             raise
         except (OSError, sqlite3.Error) as exc:
@@ -124,6 +164,43 @@ def ingest(
             store.close()
     finally:
         lock.release()
+
+
+def _open_for_ingest(settings: Settings, embedder: Embedder) -> tuple[IndexStore, bool]:
+    """Open the index for writing; a damaged local vector store is derived data, so it is
+    deleted and re-created (its vectors are re-embedded from the catalog). True when that
+    happened."""
+    try:
+        store = open_index(settings, embedder, create=True)
+        try:
+            _probe_vectors(store)
+        except BaseException:
+            store.close()
+            raise
+        return store, False
+    except VectorStoreDamagedError:
+        if settings.uses_chroma_server:
+            raise
+    _delete_vector_store(settings)
+    store = open_index(settings, embedder, create=True)
+    return store, True
+
+
+def _probe_vectors(store: IndexStore) -> None:
+    """Load the vector segments once: some damage only shows when they are searched."""
+    import numpy as np
+
+    try:
+        if store.vectors.count():
+            store.vectors.query(np.zeros(store.vectors.dimension, np.float32), 1)
+    except Exception as exc:
+        raise VectorStoreDamagedError(
+            f"the vector store cannot be searched ({type(exc).__name__}: {exc})") from exc
+
+
+def _delete_vector_store(settings: Settings) -> None:
+    shutil.rmtree(Path(settings.index_dir) / CHROMA_SUBDIR, ignore_errors=True)
+    forget_cached_clients()
 
 
 def _write_error_message(settings: Settings, exc: Exception) -> str:
@@ -143,8 +220,7 @@ def _delete_index(settings: Settings) -> None:
         with contextlib.suppress(Exception):  # no collection: nothing to delete
             chroma_client(settings).delete_collection(settings.collection)
     else:
-        shutil.rmtree(index_dir / CHROMA_SUBDIR, ignore_errors=True)
-        forget_cached_clients()
+        _delete_vector_store(settings)
 
 
 class _Ingestion:
@@ -170,6 +246,7 @@ class _Ingestion:
 
     def run(self, paths: Iterable[str | Path], prune: bool) -> IngestReport:
         started = time.perf_counter()
+        self.catalog.check_integrity()
         self._recover_orphans()
         scan = scan_paths(paths)
         self.report.problems.extend(scan.problems)
@@ -182,8 +259,31 @@ class _Ingestion:
         if prune:
             self._prune_missing(scan.roots, {self.namespace + p.name for p in scan.files}, known)
         self.catalog.set_meta({"chunking": signature})
+        self._heal_vectors()
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def _heal_vectors(self) -> None:
+        """Compare the catalog with the vector store (counts, a sample of ids); on any
+        difference, re-embed every passage whose vector is missing (from the catalog's text,
+        no file is read) and remove vectors that no passage owns."""
+        if self.store.vector_health().healthy:
+            return
+        passages = self.catalog.all_chunk_ids()
+        vectors = self.store.vectors.all_ids()
+        stray = sorted(vectors - passages)
+        if stray:
+            self.store.vectors.delete(stray)
+            self.report.orphan_vectors_removed += len(stray)
+        missing = sorted(passages - vectors)
+        for start in range(0, len(missing), self.batch_chunks):
+            found = self.catalog.get_chunks(missing[start : start + self.batch_chunks])
+            chunks = list(found.values())
+            self.store.vectors.upsert([c.chunk_id for c in chunks],
+                                      self.embedder.encode([c.text for c in chunks]),
+                                      [_vector_metadata(c) for c in chunks])
+            self.report.embeddings_computed += len(chunks)
+            self.report.vectors_repaired += len(chunks)
 
     def _record_stamps(self) -> None:
         for doc_id, (size, mtime_ns) in self._stamps.items():
@@ -284,9 +384,16 @@ class _Ingestion:
         if new_chunks:
             new_ids = [c.chunk_id for c in new_chunks]
             self.catalog.mark_pending(new_ids)
-            vectors = self.embedder.encode([c.text for c in new_chunks])
-            self.report.embeddings_computed += len(new_chunks)
-            self.store.vectors.upsert(new_ids, vectors, [_vector_metadata(c) for c in new_chunks])
+            # ids name their content, so a vector already stored under one is still right
+            # (the catalog was lost, or an earlier run died before its catalog commit)
+            stored = self.store.vectors.existing(new_ids)
+            to_embed = [c for c in new_chunks if c.chunk_id not in stored]
+            self.report.vectors_reused += len(new_chunks) - len(to_embed)
+            if to_embed:
+                vectors = self.embedder.encode([c.text for c in to_embed])
+                self.report.embeddings_computed += len(to_embed)
+                self.store.vectors.upsert([c.chunk_id for c in to_embed], vectors,
+                                          [_vector_metadata(c) for c in to_embed])
         for doc, chunks in group:
             removed = self.catalog.replace_document(doc, chunks)
             if removed:

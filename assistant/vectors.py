@@ -9,10 +9,15 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import EmbeddingModelMismatchError, IndexCorruptError, IndexNotReadyError
+from assistant.errors import (
+    EmbeddingModelMismatchError,
+    IndexNotReadyError,
+    VectorStoreDamagedError,
+)
 
 CHROMA_SUBDIR = "chroma"
 _UPSERT_BATCH = 1000
+_PAGE = 5000
 
 
 def chroma_client(settings: Settings):
@@ -45,8 +50,9 @@ def _classify_open_error(settings: Settings, exc: Exception) -> Exception:
     if "does not exist" in text or "NotFound" in type(exc).__name__:
         return IndexNotReadyError(
             f"no collection {settings.collection!r} in the vector store; run ingest first")
-    return IndexCorruptError(
-        f"the vector store could not be opened ({text}); rebuild the index with "
+    return VectorStoreDamagedError(
+        f"the vector store could not be opened ({text}); run `assistant ingest PATHS` (a plain "
+        "ingest re-creates it from the catalog) or start over with "
         "`assistant ingest --rebuild PATHS`")
 
 
@@ -63,6 +69,7 @@ class VectorStore:
 
     def __init__(self, settings: Settings, model_identity: str, dimension: int, create: bool):
         self.settings = settings
+        self.dimension = dimension
         name = settings.collection
         try:
             self.client = chroma_client(settings)
@@ -106,6 +113,24 @@ class VectorStore:
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), _UPSERT_BATCH):
             self.collection.delete(ids=list(ids[start : start + _UPSERT_BATCH]))
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """The ids among `ids` that have a vector."""
+        found: set[str] = set()
+        for start in range(0, len(ids), _UPSERT_BATCH):
+            batch = list(ids[start : start + _UPSERT_BATCH])
+            found.update(self.collection.get(ids=batch, include=[])["ids"])
+        return found
+
+    def all_ids(self) -> set[str]:
+        found: set[str] = set()
+        offset = 0
+        while True:
+            page = self.collection.get(include=[], limit=_PAGE, offset=offset)["ids"]
+            found.update(page)
+            if len(page) < _PAGE:
+                return found
+            offset += len(page)
 
     def count(self) -> int:
         return self.collection.count()
