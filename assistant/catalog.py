@@ -35,7 +35,7 @@ def is_corruption(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
-def catalog_damaged(path: Path, exc: Exception) -> IndexCorruptError:
+def catalog_damaged(path: Path, exc: Exception | str) -> IndexCorruptError:
     return IndexCorruptError(
         f"the catalog {path} is damaged ({exc}); rebuild the index with "
         "`assistant ingest --rebuild PATHS`")
