@@ -136,6 +136,14 @@ class Catalog:
             names = [c[0] for c in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def page_at(self, doc_id: str, offset: int) -> int | None:
+        """The 1-based page holding character `offset` of a paginated document, else None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MAX(page) FROM document_pages WHERE doc_id=? AND start<=?",
+                (doc_id, offset)).fetchone()
+        return row[0] if row else None
+
     def document_text(self, doc_id: str) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -296,6 +304,11 @@ class Catalog:
                 (doc.doc_id, doc.path, doc.content_hash, doc.title, doc.outlet, doc.author,
                  doc.date, doc.text, len(chunks), time.time()),
             )
+            self._db.execute("DELETE FROM document_pages WHERE doc_id=?", (doc.doc_id,))
+            self._db.executemany(
+                "INSERT INTO document_pages(doc_id, page, start) VALUES(?, ?, ?)",
+                [(doc.doc_id, page, start) for page, start in enumerate(doc.page_starts, 1)],
+            )
             self._db.executemany(
                 "DELETE FROM pending_vectors WHERE chunk_id=?", [(c,) for c in keep]
             )
@@ -311,6 +324,7 @@ class Catalog:
                 "SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM document_pages WHERE doc_id=?", (doc_id,))
             self._db.executemany(
                 "INSERT OR IGNORE INTO pending_vectors(chunk_id) VALUES(?)",
                 [(c,) for c in removed],

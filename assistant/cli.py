@@ -73,7 +73,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.citations:
         out()
         for citation in answer.citations:
-            out(f"[{citation.n}] {citation.source} — {citation.title}")
+            page = f", page {citation.page}" if citation.page else ""
+            out(f"[{citation.n}] {citation.source}{page} — {citation.title}")
             out(f"    “{citation.quote}”")
     return EXIT_OK
 

@@ -14,7 +14,7 @@ from assistant.config import Settings
 from assistant.schema import SourceDocument
 from assistant.webpage import WebPage, extract_web_page
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 _HTML_SUFFIXES = {".html", ".htm"}
 
 
@@ -56,7 +56,7 @@ def scan_paths(paths: Iterable[str | Path]) -> CorpusScan:
             found = list(_walk_supported(path, folders, scan.problems))
             if not found:
                 scan.problems.append(
-                    FileProblem(str(path), "directory holds no .txt, .md or .html files")
+                    FileProblem(str(path), "directory holds no .txt, .md, .html, .pdf or .docx files")
                 )
             scan.files.extend(found)
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -181,6 +181,11 @@ def content_hash(text: str) -> str:
 
 def load_document(path: Path, max_bytes: int, settings: Settings | None = None) -> SourceDocument:
     settings = settings or Settings()
+    from assistant.documents import LOADERS  # PDF and Word: assistant/documents.py
+
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is not None:
+        return loader(path, max_bytes)
     raw = read_text_file(path, max_bytes)
     suffix = path.suffix.lower()
     page = WebPage(text="")

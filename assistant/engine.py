@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import threading
@@ -180,8 +181,18 @@ class Assistant:
             return self._refusal(question, question, "off_task", "off-task or injection attempt")
         standalone = rewrite_standalone(question, turns)
         if answerer == "llm":
-            return self._llm().answer(question, standalone, turns, sources=sources, top_k=top_k)
-        return self.answer_extractive(question, standalone, sources=sources, top_k=top_k)
+            answer = self._llm().answer(question, standalone, turns, sources=sources, top_k=top_k)
+        else:
+            answer = self.answer_extractive(question, standalone, sources=sources, top_k=top_k)
+        return self.with_pages(answer)
+
+    def with_pages(self, answer: Answer) -> Answer:
+        """Name the page of each citation from a paginated source (PDF)."""
+        catalog = self.store.catalog
+        answer.citations = [
+            dataclasses.replace(c, page=catalog.page_at(c.source, c.start + c.highlight_start))
+            for c in answer.citations]
+        return answer
 
     def answer_extractive(
         self,

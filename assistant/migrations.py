@@ -61,6 +61,12 @@ CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
     UPDATE chunk_total SET n = n - 1 WHERE id = 1;
 END;
 """),
+    Migration(4, "page start offsets of paginated documents: PDF citations name their page", """
+CREATE TABLE document_pages (
+    doc_id TEXT NOT NULL, page INTEGER NOT NULL, start INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, page)
+);
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

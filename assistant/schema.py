@@ -18,6 +18,8 @@ class SourceDocument:
     author: str = ""
     date: str = ""
     content_hash: str = ""
+    # paginated sources (PDF): offset in `text` where page 1, 2, ... begins; empty otherwise
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Citation:
     # the cited sentence inside `text`, as offsets relative to `text`
     highlight_start: int = 0
     highlight_end: int = 0
+    # page of the cited sentence in a paginated source (PDF), 1-based; None for other files
+    page: int | None = None
 
     @property
     def quote(self) -> str:

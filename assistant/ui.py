@@ -128,6 +128,7 @@ def _citation_html(citation: Citation, assistant: Assistant | None) -> str:
         f"<summary>[{citation.n}] {label} — <em>{html.escape(citation.quote[:90])}"
         f"{'…' if len(citation.quote) > 90 else ''}</em></summary>"
         f"<div><strong>{title}</strong> · <code>{html.escape(citation.source)}</code> "
+        f"{f'· page {citation.page} ' if citation.page else ''}"
         f"· characters {citation.start}–{citation.end}</div>"
         f"<div class='passage'><span class='context'>…{html.escape(before)}</span>{quote_html}"
         f"<span class='context'>{html.escape(after)}…</span></div></details>"

@@ -256,6 +256,7 @@ def test_index_from_an_older_version_is_migrated(tmp_path, corpus_copy, embedder
             INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
         END;
         ALTER TABLE documents DROP COLUMN file_size; ALTER TABLE documents DROP COLUMN file_mtime_ns;
+        DROP TABLE document_pages;
         PRAGMA user_version = 0;
     """)  # as the first version wrote it (tests/test_migrations.py covers every version)
     db.close()
