@@ -240,7 +240,8 @@ def _validate(settings: Settings) -> None:
         _HINTS.update(get_type_hints(Settings))
     hints = _HINTS
     for item in dataclasses.fields(settings):
-        name, value, hint = item.name, getattr(settings, item.name), hints[item.name]
+        name, hint = item.name, hints[item.name]
+        value: Any = getattr(settings, name)
         if hint is Path and isinstance(value, str):
             object.__setattr__(settings, name, Path(value))
             continue
@@ -250,7 +251,7 @@ def _validate(settings: Settings) -> None:
         if hint is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
             object.__setattr__(settings, name, value)
-        expected = tuple if "tuple" in str(hint) else hint
+        expected: Any = tuple if "tuple" in str(hint) else hint
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise SettingsError(f"setting {name!r} must be {_type_name(expected)}, got "
                                 f"{type(value).__name__} {_shown(name, value)}")

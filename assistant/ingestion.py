@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -69,7 +70,7 @@ class IngestReport:
 
     def merged(self, other: IngestReport) -> IngestReport:
         """This report plus another run's over the same index (the uploads pass)."""
-        values = {}
+        values: dict[str, Any] = {}
         for item in fields(self):
             mine, theirs = getattr(self, item.name), getattr(other, item.name)
             values[item.name] = (mine or theirs if isinstance(mine, bool)

@@ -17,6 +17,7 @@ import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.config import PROJECT_ROOT, Settings
 
@@ -51,7 +52,7 @@ def make_system(name: str, embedder, workdir: Path):
 
 def run_corpus(corpus: Corpus, systems: list, split: str, progress: bool) -> dict:
     questions = corpus.select(split)
-    result = {"kind": corpus.kind, "split": split, "systems": {}}
+    result: dict[str, Any] = {"kind": corpus.kind, "split": split, "systems": {}}
     for system in systems:
         started = time.perf_counter()
         system.load(corpus)

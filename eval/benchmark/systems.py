@@ -17,12 +17,17 @@ import subprocess
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
 
 from .corpora import Corpus, Question
 from .scoring import SystemAnswer
+
+if TYPE_CHECKING:
+    from assistant.engine import Assistant
+    from assistant.evaluation.baseline import StockLlamaIndexBaseline
 
 DEFAULT_CAIRN = Path("/work/cairn-venv/bin/cairn")
 READABLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -38,7 +43,7 @@ class EngineSystem:
 
     def __init__(self, embedder: Embedder, workdir: Path) -> None:
         self.embedder, self.workdir = embedder, workdir
-        self.bot = None
+        self.bot: Assistant | None = None
 
     def load(self, corpus: Corpus) -> None:
         from assistant.engine import Assistant
@@ -54,6 +59,7 @@ class EngineSystem:
 
     def answer(self, question: Question) -> SystemAnswer:
         started = time.perf_counter()
+        assert self.bot is not None, "load() a corpus first"
         answer = self.bot.ask(question.question, question.history_turns)
         latency = (time.perf_counter() - started) * 1000
         return SystemAnswer(answer.text, answer.abstained,
@@ -66,7 +72,7 @@ class StockSystem:
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
-        self.baseline = None
+        self.baseline: StockLlamaIndexBaseline | None = None
 
     def load(self, corpus: Corpus) -> None:
         from assistant.evaluation.baseline import StockLlamaIndexBaseline
@@ -78,6 +84,7 @@ class StockSystem:
 
     def answer(self, question: Question) -> SystemAnswer:
         started = time.perf_counter()
+        assert self.baseline is not None, "load() a corpus first"
         answer = self.baseline.answer(question.question)
         latency = (time.perf_counter() - started) * 1000
         return SystemAnswer(answer.text, False, [source for source, _ in answer.passages],
