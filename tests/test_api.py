@@ -10,7 +10,13 @@ import httpx
 import openai
 import pytest
 
-from assistant.api import MODEL_EXTRACTIVE, RequestError, answer_pieces, parse_chat_request
+from assistant.api import (
+    MODEL_EXTRACTIVE,
+    MODEL_LLM,
+    RequestError,
+    answer_pieces,
+    parse_chat_request,
+)
 from assistant.ui import free_port, launch
 
 POLL = "What did the Chatham House poll find?"
@@ -179,6 +185,28 @@ def test_api_stays_closed_beside_a_password_protected_chat(seed_index, seed_assi
         assert response.status_code == 401 and "ASSISTANT_API_KEY" in response.text
     finally:
         running.close()
+
+
+def test_llm_model_is_offered_and_verified_when_configured(seed_index, embedder):
+    from assistant.engine import Assistant
+    from tests.fake_llm_server import FakeLLMServer
+
+    with FakeLLMServer(["Belarus invented the telephone in 1492 [1]."]) as llm:
+        settings = seed_index.replace(port=free_port(), llm_base_url=llm.url,
+                                      llm_model="fake-model")
+        running = launch(settings, Assistant(settings, embedder), block=False)
+        try:
+            client = openai.OpenAI(base_url=f"http://127.0.0.1:{settings.port}/v1",
+                                   api_key="unused", max_retries=0)
+            assert [m.id for m in client.models.list()] == [MODEL_EXTRACTIVE, MODEL_LLM]
+            completion = client.chat.completions.create(
+                model=MODEL_LLM, messages=[{"role": "user", "content": POLL}])
+        finally:
+            running.close()
+    assert llm.prompts  # the question went to the configured LLM server
+    text = completion.choices[0].message.content
+    assert "telephone" not in text and "43 per cent" in text  # unsupported: verified answer
+    assert completion.model == MODEL_LLM and completion.model_extra["citations"]
 
 
 # --- request parsing and streaming pieces, without a server ---------------------------------
