@@ -116,3 +116,28 @@ def load_corpus(name: str, data_dir: Path = DATA_DIR) -> Corpus:
 
 
 CORPORA = ("seed", "news", "licences", "squad")
+
+
+def integrity_problems(corpus: Corpus) -> list[str]:
+    """Ids unique, documents known, and every key fact of an answerable question present in one
+    of its documents (web pages: in their main text)."""
+    from .scoring import fact_present
+
+    texts = {path.name: path.read_text(encoding="utf-8", errors="replace")
+             for path in corpus.docs_dir.iterdir() if path.is_file()}
+    for doc_id, body in corpus.truth.items():
+        for name in texts:
+            if name.rsplit(".", 1)[0] == doc_id:
+                texts[name] = body
+    problems, seen = [], set()
+    for q in corpus.questions:
+        if q.id in seen:
+            problems.append(f"{q.id}: duplicate id")
+        seen.add(q.id)
+        unknown = [d for d in q.doc_ids if d not in texts]
+        if unknown:
+            problems.append(f"{q.id}: unknown documents {unknown}")
+        for group in q.key_facts:
+            if not any(fact_present(texts.get(d, ""), group) for d in q.doc_ids):
+                problems.append(f"{q.id}: key fact {group} in none of {q.doc_ids}")
+    return problems

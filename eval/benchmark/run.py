@@ -21,7 +21,7 @@ from typing import Any
 
 from assistant.config import PROJECT_ROOT, Settings
 
-from .corpora import CORPORA, Corpus, load_corpus
+from .corpora import CORPORA, Corpus, integrity_problems, load_corpus
 from .scoring import Row, aggregate, score
 
 REPORTS_DIR = PROJECT_ROOT / "eval" / "reports"
@@ -50,9 +50,14 @@ def make_system(name: str, embedder, workdir: Path):
     raise SystemExit(f"unknown system {name!r}; use {', '.join(SYSTEMS)}")
 
 
+def halves(split: str) -> list[str]:
+    """The halves a report shows: the one asked for, or test then dev for --split all."""
+    return ["test", "dev"] if split == "all" else [split]
+
+
 def run_corpus(corpus: Corpus, systems: list, split: str, progress: bool) -> dict:
     questions = corpus.select(split)
-    result: dict[str, Any] = {"kind": corpus.kind, "split": split, "systems": {}}
+    result: dict[str, Any] = {"kind": corpus.kind, "systems": {}}
     for system in systems:
         started = time.perf_counter()
         system.load(corpus)
@@ -66,8 +71,9 @@ def run_corpus(corpus: Corpus, systems: list, split: str, progress: bool) -> dic
         if progress:
             print(file=sys.stderr)
         result["systems"][system.name] = {
-            "metrics": aggregate(rows, bool(corpus.truth)), "load_s": round(load_s, 1),
-            "rows": [asdict(r) for r in rows]}
+            "metrics": {half: aggregate([r for r in rows if r.split == half], bool(corpus.truth))
+                        for half in halves(split)},
+            "load_s": round(load_s, 1), "rows": [asdict(r) for r in rows]}
     return result
 
 
@@ -77,31 +83,39 @@ def _cell(value, key: str) -> str:
     return f"{value:.0f}" if key == "latency_p50_ms" else f"{value:.2f}"
 
 
-def markdown(report: dict) -> str:
+def _tables(report: dict, half: str) -> list[str]:
     corpora, systems = report["corpora"], report["systems"]
-    lines = [f"# Multi-corpus benchmark, {'both halves' if report['split'] == 'all' else report['split'] + ' half'}",
-             "", f"Run {report['stamp']} on `{report['git']}`; `{report['command']}`.", "",
-             "Correct = every key fact in the answer, a right source cited and at most 200 words; "
-             "for a question the corpus cannot answer, correct = abstained.", "",
-             "## Overall score", "",
+    lines = [f"## {half.capitalize()} half: overall score", "",
              "| corpus | questions (answerable / not) | "
              + " | ".join(SYSTEM_LABELS[s] for s in systems) + " |",
              "|---|---|" + "---|" * len(systems)]
     for name, result in corpora.items():
-        first = result["systems"][systems[0]]["metrics"]
+        first = result["systems"][systems[0]]["metrics"][half]
         lines.append(f"| {name}: {result['kind']} | {first['questions']} "
                      f"({first['answerable']} / {first['unanswerable']}) | "
-                     + " | ".join(_cell(result["systems"][s]["metrics"]["score"], "score")
+                     + " | ".join(_cell(result["systems"][s]["metrics"][half]["score"], "score")
                                   for s in systems) + " |")
-    lines += ["", "## Per corpus and system", "",
+    lines += ["", f"## {half.capitalize()} half: per corpus and system", "",
               "| corpus | system | " + " | ".join(label for _, label in COLUMNS) + " |",
               "|---|---|" + "---|" * len(COLUMNS)]
     for name, result in corpora.items():
         for s in systems:
-            m = result["systems"][s]["metrics"]
+            m = result["systems"][s]["metrics"][half]
             lines.append(f"| {name} | {SYSTEM_LABELS[s]} | "
                          + " | ".join(_cell(m[key], key) for key, _ in COLUMNS) + " |")
-    lines += ["", "answerable = share of answerable questions answered correctly; key facts = "
+    return lines + [""]
+
+
+def markdown(report: dict) -> str:
+    shown = halves(report["split"])
+    lines = [f"# Multi-corpus benchmark, {' and '.join(shown)} half{'s' * (len(shown) > 1)}",
+             "", f"Run {report['stamp']} on `{report['git']}`; `{report['command']}`.", "",
+             "Correct = every key fact in the answer, a right source cited and at most 200 words; "
+             "for a question the corpus cannot answer, correct = abstained. Tune on the dev half; "
+             "judge on the test half.", ""]
+    for half in shown:
+        lines += _tables(report, half)
+    lines += ["answerable = share of answerable questions answered correctly; key facts = "
               "share whose answer holds every key fact (source and length not checked); "
               "abstention = share of unanswerable questions abstained on; false abst. = share of "
               "answerable questions abstained on; in body = share of cited sentences found in the "
@@ -148,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     names = [n for n in args.corpus.split(",") if n]
     system_names = [s for s in args.systems.split(",") if s]
     corpora = {name: load_corpus(name) for name in names}
+    for name, corpus in corpora.items():
+        for problem in integrity_problems(corpus):
+            print(f"warning: {name}: {problem}", file=sys.stderr)
     embedder = Embedder(Settings.load())
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     report = {"stamp": stamp, "git": _git_head(), "split": args.split,
