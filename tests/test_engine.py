@@ -44,10 +44,8 @@ def test_module_level_ask_uses_index_dir_env(seed_index, monkeypatch):
     assert first.embedder._model is not None
 
 
-# fact-06, fact-14 and fact-22 left this sample when their questions were paraphrased (issue 10):
-# the engine abstains on or misses them now; the golden-set gate and eval/benchmark track them.
-GOLDEN_SAMPLE = ["fact-01", "fact-03", "fact-11", "fact-13", "fact-15", "fact-16", "fact-17",
-                 "fact-20", "fact-24", "fact-26", "fact-27", "why-02", "why-04"]
+GOLDEN_SAMPLE = ["fact-03", "fact-06", "fact-11", "fact-13", "fact-14", "fact-15", "fact-16",
+                 "fact-17", "fact-22", "fact-24", "fact-26", "why-02", "why-04"]
 
 
 @pytest.mark.parametrize("question_id", GOLDEN_SAMPLE)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import PROJECT_ROOT
-from assistant.evaluation.golden import GOLDEN_FILE, load_golden
 
 from .prepare import DATA_DIR
 
@@ -76,14 +75,6 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def seed_questions(path: Path = GOLDEN_FILE) -> list[Question]:
-    """The golden set minus injection prompts (a guard test, not a question about the corpus)."""
-    return [Question(id=f"seed-{g.id}", question=g.question, answerable=not g.should_abstain,
-                     key_facts=[list(group) for group in g.key_facts], doc_ids=list(g.doc_ids),
-                     history=list(g.history))
-            for g in load_golden(path) if g.type != "injection"]
-
-
 def _truth(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
@@ -101,7 +92,8 @@ def load_corpus(name: str, data_dir: Path = DATA_DIR) -> Corpus:
     base = data_dir / name
     if name == "seed":
         docs = base / "docs" if (base / "docs").is_dir() else PROJECT_ROOT / "corpus"
-        return Corpus(name, "news articles (plain text), the seed set", docs, seed_questions())
+        return Corpus(name, "news articles (plain text), the seed set", docs,
+                      load_questions(QUESTIONS_DIR / "seed.jsonl"))
     docs = _require(base / "docs", name)
     if name == "news":
         return Corpus(name, "news web pages with boilerplate (HTML)", docs,
