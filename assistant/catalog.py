@@ -330,3 +330,43 @@ class Catalog:
                 [(c,) for c in removed],
             )
         return removed
+
+    # --- sentence vectors (computed at ingest, looked up at question time) ---------------
+    def chunks_without_sentence_vectors(self, limit: int) -> list[tuple[str, str]]:
+        """(chunk_id, text) of up to `limit` chunks whose sentences have no stored vectors."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT c.chunk_id, c.text FROM chunks c WHERE NOT EXISTS "
+                "(SELECT 1 FROM chunk_sentences s WHERE s.chunk_id = c.chunk_id) LIMIT ?",
+                (limit,)).fetchall()
+
+    def sentence_vectors(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        """key -> stored vector bytes, for the keys that have one."""
+        found: dict[bytes, bytes] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = list(keys[start : start + 500])
+                rows = self._db.execute(
+                    f"SELECT key, vector FROM sentence_vectors WHERE key IN "
+                    f"({','.join('?' * len(batch))})", batch)
+                found.update(rows)
+        return found
+
+    def add_sentence_vectors(self, vectors: dict[bytes, bytes],
+                             chunk_keys: Iterable[tuple[str, bytes]]) -> None:
+        """Store new sentence vectors and which chunks hold which sentences, in one
+        transaction (links to chunks that are gone are skipped)."""
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO sentence_vectors(key, vector) VALUES(?, ?)",
+                list(vectors.items()))
+            self._db.executemany(
+                "INSERT OR IGNORE INTO chunk_sentences(chunk_id, key) "
+                "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE chunk_id = ?)",
+                [(chunk_id, key, chunk_id) for chunk_id, key in chunk_keys])
+
+    def drop_sentence_vectors(self) -> None:
+        """Forget every stored sentence vector (the sentence segmenter changed)."""
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM sentence_vectors")
+            self._db.execute("DELETE FROM chunk_sentences")

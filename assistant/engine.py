@@ -7,12 +7,13 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from assistant import sentence_vectors
 from assistant.chunking import count_tokens
 from assistant.config import Settings
 from assistant.conversation import bound_history, rewrite_standalone, validate_history
@@ -36,14 +37,20 @@ from assistant.vectors import forget_cached_clients
 from assistant.verify import ClaimVerifier
 
 ANSWERERS = ("extractive", "llm")
+StoredLookup = Callable[[list[str]], dict[str, np.ndarray]]
 
 
 class _VectorCache:
-    """LRU of sentence vectors: corpus sentences recur across questions."""
+    """Sentence vectors for the answerer and the verifier: an LRU in front of the vectors stored
+    at ingest; only texts the index does not hold (a generated claim, a sentence split another
+    way) are embedded, through the torch-free query path."""
 
-    def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
+    def __init__(self, embedder: Embedder, stored: StoredLookup | None = None,
+                 size: int = 20_000) -> None:
         self.embedder = embedder
+        self.stored = stored
         self.size = size
+        self.embedded = 0  # texts embedded here rather than found: 0 on the stored path
         self._items: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -51,17 +58,21 @@ class _VectorCache:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._items))
         if missing:
-            vectors = self.embedder.encode(missing)
+            found = self.stored(missing) if self.stored is not None else {}
+            unknown = [t for t in missing if t not in found]
+            if unknown:
+                found.update(zip(unknown, self.embedder.encode_queries(unknown), strict=True))
+                self.embedded += len(unknown)
             with self._lock:
-                for text, vector in zip(missing, vectors, strict=True):
-                    self._items[text] = vector
+                for text in missing:
+                    self._items[text] = found[text]
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
         with self._lock:
-            found = [self._items.get(t) for t in texts]
-        present = [v for v in found if v is not None]
-        if len(present) < len(found):  # evicted meanwhile by another thread
-            return self.embedder.encode(texts)
+            cached = [self._items.get(t) for t in texts]
+        present = [v for v in cached if v is not None]
+        if len(present) < len(cached):  # evicted meanwhile by another thread
+            return self.embedder.encode_queries(texts)
         return np.stack(present) if present else np.zeros((0, self.embedder.dimension), np.float32)
 
 
@@ -73,7 +84,7 @@ class Assistant:
         """`embedder`: share one loaded model between assistants (eval, tests, UI)."""
         self.settings = settings or Settings.load()
         self.embedder = embedder or Embedder(self.settings)
-        self.encode = _VectorCache(self.embedder)
+        self.encode = _VectorCache(self.embedder, self._stored_sentence_vectors)
         self.verifier = ClaimVerifier(self.encode, self.settings.verifier_threshold)
         self._store: IndexStore | None = None
         self._generation = ""  # of the open index; see store.read_generation
@@ -158,7 +169,10 @@ class Assistant:
     def warm_up(self) -> None:
         """Open the index and load the model now rather than on the first question."""
         _ = self.store
-        self.embedder.encode(["warm up"])
+        self.embedder.encode_queries(["warm up"])
+
+    def _stored_sentence_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        return sentence_vectors.lookup(self.store.catalog, texts)
 
     # --- the public call -------------------------------------------------------------------
     def ask(

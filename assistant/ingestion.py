@@ -22,6 +22,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from assistant import sentence_vectors
 from assistant.catalog import CATALOG_FILE
 from assistant.chunking import chunking_signature, split_document
 from assistant.config import Settings
@@ -61,6 +62,7 @@ class IngestReport:
     chunks_removed: int = 0
     chunks_unchanged: int = 0
     embeddings_computed: int = 0
+    sentence_embeddings_computed: int = 0
     orphan_vectors_removed: int = 0
     vectors_reused: int = 0  # already in the vector store (e.g. after the catalog was lost)
     vectors_repaired: int = 0  # re-embedded from the catalog: missing from the vector store
@@ -87,7 +89,8 @@ class IngestReport:
             f"{self.documents_updated} updated, {self.documents_unchanged} unchanged, "
             f"{self.documents_removed} removed); chunks {self.chunks_added} added, "
             f"{self.chunks_removed} removed, {self.chunks_unchanged} unchanged; "
-            f"{self.embeddings_computed} embeddings; {self.seconds:.1f} s"
+            f"{self.embeddings_computed} embeddings (+{self.sentence_embeddings_computed} "
+            f"sentences); {self.seconds:.1f} s"
         )
         if self.vector_store_recreated:
             line += "; the damaged vector store was re-created"
@@ -140,6 +143,7 @@ def ingest(
         if rebuild or new_catalog or recreated:
             bump_generation(settings)  # a running app must reopen: its files may be gone
         try:
+            embedder.prepare_query_model()  # export for torch-free questions, once per machine
             job = _Ingestion(settings, embedder, store, show_progress, on_progress,
                              batch_chunks, namespace)
             job.report.vector_store_recreated = recreated
@@ -259,6 +263,7 @@ class _Ingestion:
         self._record_stamps()
         if prune:
             self._prune_missing(scan.roots, {self.namespace + p.name for p in scan.files}, known)
+        self._store_sentence_vectors()
         self.catalog.set_meta({"chunking": signature})
         self._heal_vectors()
         self.report.seconds = time.perf_counter() - started
@@ -285,6 +290,20 @@ class _Ingestion:
                                       [_vector_metadata(c) for c in chunks])
             self.report.embeddings_computed += len(chunks)
             self.report.vectors_repaired += len(chunks)
+
+    def _store_sentence_vectors(self) -> None:
+        """Embed the sentences of new chunks (and of chunks stored before sentence vectors
+        existed) so that questions embed nothing but themselves."""
+        total = self.catalog.count_chunks()
+        done = 0
+
+        def progress(chunks: int) -> None:
+            nonlocal done
+            done += chunks
+            self._progress("sentences", min(done, total), total)
+
+        self.report.sentence_embeddings_computed += sentence_vectors.store_missing(
+            self.catalog, self.embedder.encode, self.batch_chunks, progress)
 
     def _record_stamps(self) -> None:
         for doc_id, (size, mtime_ns) in self._stamps.items():

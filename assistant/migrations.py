@@ -67,6 +67,20 @@ CREATE TABLE document_pages (
     PRIMARY KEY (doc_id, page)
 );
 """),
+    Migration(5, "sentence vectors computed at ingest, keyed by a hash of the sentence text", """
+CREATE TABLE IF NOT EXISTS sentence_vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chunk_sentences (
+    chunk_id TEXT NOT NULL, key BLOB NOT NULL, PRIMARY KEY (chunk_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chunk_sentences_by_key ON chunk_sentences(key);
+CREATE TRIGGER IF NOT EXISTS chunk_sentences_ad AFTER DELETE ON chunks BEGIN
+    DELETE FROM chunk_sentences WHERE chunk_id = old.chunk_id;
+END;
+CREATE TRIGGER IF NOT EXISTS sentence_vectors_unused AFTER DELETE ON chunk_sentences
+WHEN NOT EXISTS (SELECT 1 FROM chunk_sentences WHERE key = old.key) BEGIN
+    DELETE FROM sentence_vectors WHERE key = old.key;
+END;
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -106,7 +106,7 @@ class HybridRetriever:
         top_k = top_k or self.settings.top_k
         limit = max(self.settings.candidates_per_retriever, top_k)
         if question_vector is None:
-            question_vector = self.embedder.encode([question])[0]
+            question_vector = self.embedder.encode_queries([question])[0]
         dense = self.store.vectors.query(question_vector, limit, sources)
         keyword = self.keyword(question, limit, sources)
         fused = reciprocal_rank_fusion(

@@ -131,8 +131,14 @@ def open_index(settings: Settings, embedder: Embedder, create: bool = False) -> 
             f"no index in {index_dir}/; build it with `python ingest.py corpus/ --index "
             f"{index_dir}` (or `assistant ingest PATHS --index {index_dir}`)"
         ) from exc
-    identity = embedder.identity
     stored = catalog.get_meta("embedding_model")
+    if stored is not None:
+        try:
+            embedder.use_index_precision(stored, catalog.get_meta("embedding_precision"))
+        except EmbeddingModelMismatchError as exc:
+            catalog.close()
+            raise EmbeddingModelMismatchError(f"{index_dir}/: {exc}") from exc
+    identity = embedder.identity
     if stored is not None and stored != identity:
         catalog.close()
         raise EmbeddingModelMismatchError(
@@ -142,7 +148,8 @@ def open_index(settings: Settings, embedder: Embedder, create: bool = False) -> 
         )
     dimension = int(catalog.get_meta("embedding_dimension") or 0) or embedder.dimension
     if stored is None and create:
-        catalog.set_meta({"embedding_model": identity, "embedding_dimension": str(dimension)})
+        catalog.set_meta({"embedding_model": identity, "embedding_dimension": str(dimension),
+                          "embedding_precision": embedder.precision})
     try:
         vectors = VectorStore(settings, identity, dimension, create=create)
     except IndexNotReadyError as exc:

@@ -29,10 +29,10 @@ _ATTRIBUTION = re.compile(r"^[^!?]{0,60}?\b(said|says|told|added|asked|replied|w
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    from nltk.corpus import stopwords as nltk_stopwords
+    from assistant.nltk_parts import stopwords as nltk_stopwords
 
     try:
-        words = set(nltk_stopwords.words("english"))
+        words = set(nltk_stopwords("english"))
     except LookupError:  # data missing: fall back to a minimal list rather than failing
         words = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "is", "are", "was"}
     return frozenset(words | _EXTRA_STOPWORDS)
@@ -40,10 +40,10 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from nltk.stem import PorterStemmer
+    from assistant.nltk_parts import porter_stemmer
 
     # the original algorithm matches SQLite FTS5's porter tokenizer, whose vocabulary gives IDF
-    return PorterStemmer(mode=PorterStemmer.ORIGINAL_ALGORITHM)
+    return porter_stemmer("ORIGINAL_ALGORITHM")
 
 
 @lru_cache(maxsize=50_000)
@@ -85,9 +85,9 @@ def proper_names(text: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _punkt():
-    from nltk.tokenize.punkt import PunktTokenizer
+    from assistant.nltk_parts import punkt_tokenizer
 
-    return PunktTokenizer("english")
+    return punkt_tokenizer("english")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -19,3 +19,7 @@ if [ "${1:-}" = "--dev" ]; then
 else
   "${PIP[@]}" -e .
 fi
+# Export the embedding model to ONNX once (torch is needed only here and for bf16/GPU ingest):
+# questions then run on ONNX Runtime without importing torch.
+.venv/bin/python -c "from assistant.config import Settings; from assistant.embedding import Embedder
+print('embedding model for questions:', Embedder(Settings.load()).prepare_query_model())"

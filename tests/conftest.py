@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def make_settings(index_dir: Path, **overrides) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return Embedder(make_settings(Path("unused")))
+    """The suite runs in the precision ASSISTANT_EMBEDDING_DTYPE names (auto when unset)."""
+    dtype = os.environ.get("ASSISTANT_EMBEDDING_DTYPE", "auto")
+    return Embedder(make_settings(Path("unused"), embedding_dtype=dtype))
 
 
 @pytest.fixture

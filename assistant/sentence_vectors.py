@@ -1,0 +1,92 @@
+"""Sentence vectors computed at ingest and stored in the catalog, so that answering a question
+embeds only the question.
+
+A vector is keyed by a hash of the sentence text (as the answerer and the verifier see it:
+`text.sentence_spans` of a passage, stripped), so a lookup needs no offsets and a change of the
+sentence segmenter only means missing keys: those sentences are embedded at question time until
+the next ingest, which notices the new segmenter and recomputes the vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.catalog import Catalog
+from assistant.text import sentence_spans
+
+SEGMENTER_META_KEY = "sentence_segmenter"
+# texts on which segmenters tend to differ: abbreviations, quotations, numbers, line breaks
+_SEGMENTER_PROBE = (
+    "Mr. Smith met Dr. Jones at 3 p.m. on Jan. 5. “Are we able to win?” he asked. “No.”\n"
+    "Headline without a stop\nThe U.S. economy grew 2.5% in 2020, officials said. It was "
+    "slow! Why? Because (as noted) demand fell... Prices rose; wages did not."
+)
+Encode = Callable[[list[str]], np.ndarray]
+
+
+def sentence_key(text: str) -> bytes:
+    return hashlib.blake2b(text.strip().encode("utf-8"), digest_size=16).digest()
+
+
+def passage_sentences(text: str) -> list[str]:
+    found = (text[start:end].strip() for start, end in sentence_spans(text))
+    return [sentence for sentence in found if sentence]
+
+
+def segmenter_signature() -> str:
+    spans = sentence_spans(_SEGMENTER_PROBE)
+    return hashlib.sha256(repr(spans).encode()).hexdigest()[:16]
+
+
+def pack(vector: np.ndarray) -> bytes:
+    # float16 halves the catalog's size; cosine to the float32 vector stays above 0.9999
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def unpack(blob: bytes) -> np.ndarray:
+    vector = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def store_missing(catalog: Catalog, encode: Encode, batch_chunks: int = 256,
+                  on_batch: Callable[[int], None] | None = None) -> int:
+    """Embed the sentences of every chunk that has no stored sentence vectors; returns how many
+    sentences were embedded. Each batch is one transaction, so a killed run resumes."""
+    signature = segmenter_signature()
+    if catalog.get_meta(SEGMENTER_META_KEY) != signature:
+        catalog.drop_sentence_vectors()
+        catalog.set_meta({SEGMENTER_META_KEY: signature})
+    embedded = 0
+    done: set[str] = set()
+    while True:
+        chunks = [(chunk_id, text) for chunk_id, text
+                  in catalog.chunks_without_sentence_vectors(batch_chunks)
+                  if chunk_id not in done]
+        if not chunks:  # all stored, or chunks deleted under us (then the next ingest)
+            return embedded
+        done.update(chunk_id for chunk_id, _ in chunks)
+        links: list[tuple[str, bytes]] = []
+        texts: dict[bytes, str] = {}
+        for chunk_id, text in chunks:
+            for sentence in passage_sentences(text) or [text]:
+                key = sentence_key(sentence)
+                links.append((chunk_id, key))
+                texts.setdefault(key, sentence)
+        known = catalog.sentence_vectors(list(texts))
+        missing = [key for key in texts if key not in known]
+        vectors = encode([texts[key] for key in missing]) if missing else np.zeros((0, 0))
+        catalog.add_sentence_vectors(
+            {key: pack(vector) for key, vector in zip(missing, vectors, strict=True)}, links)
+        embedded += len(missing)
+        if on_batch is not None:
+            on_batch(len(chunks))
+
+
+def lookup(catalog: Catalog, texts: list[str]) -> dict[str, np.ndarray]:
+    """text -> stored vector for the texts the index holds vectors for."""
+    keys = {sentence_key(text): text for text in texts}
+    return {keys[key]: unpack(blob) for key, blob in catalog.sentence_vectors(list(keys)).items()}
