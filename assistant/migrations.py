@@ -113,7 +113,11 @@ def legacy_version(db: sqlite3.Connection) -> int:
         return 1
     if "chunk_total" not in tables:
         return 2
-    return 3
+    if "document_pages" not in tables:
+        return 3
+    if "sentence_vectors" not in tables:
+        return 4
+    return 5
 
 
 def current_version(db: sqlite3.Connection) -> int:
