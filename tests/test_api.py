@@ -71,6 +71,15 @@ def test_openai_client_stream_matches_the_plain_answer(client):
     assert all(c.id == chunks[0].id for c in chunks)
 
 
+def test_sources_and_top_k_travel_in_extra_body(client):
+    only = "001_b479c4edcd6d1ec6.txt"
+    completion = client.chat.completions.create(
+        model=MODEL_EXTRACTIVE, messages=[{"role": "user", "content": WHY}],
+        extra_body={"sources": [only], "top_k": 4})
+    sources = {c["source"] for c in completion.model_extra["citations"]}
+    assert sources == {only}
+
+
 def test_models_are_listed(client):
     assert [m.id for m in client.models.list()] == [MODEL_EXTRACTIVE]  # no LLM configured
     assert client.models.retrieve(MODEL_EXTRACTIVE).id == MODEL_EXTRACTIVE
