@@ -12,35 +12,74 @@ from dataclasses import dataclass
 
 _WORD = re.compile(r"[\w'’-]+")
 
-# A short line containing one of these is site furniture, not article prose.
-_FURNITURE = re.compile(
-    r"""(
-        \bsubscri(be|ber|bers|ption)\b | \blog\s?in\b | \bsign\s?(in|up)\b | \bregister\b |
-        \bfree\s+trial\b | \bunlock\b | \bpaywall\b | \bcancel\s+(at\s+)?any\s*time\b |
-        \bno\s+commitment\b | \bnewsletter\b | \bkeep\s+reading\b | \bcontinue\s+reading\b |
-        \bleave\s+a\s+(comment|reply)\b | \bakismet\b | \bcomment\s+data\b |
-        \bjoin\s+the\s+conversation\b | \bdon'?t\s+miss\s+out\b |
-        \bfollow\s+us\b | \bshare\s+(this|on)\b | \bsee\s+all\b | \bread\s+more\b |
-        \b(top|bottom)\s+of\s+(the\s+)?page\b | \bno\s+more\s+(posts|pages|articles)\b |
-        \bload\s+more\b | \brecent\s+posts\b | \brelated\s+(posts|articles|stories)\b |
-        \bcookies?\b.*\b(accept|consent|policy)\b | \ball\s+rights\s+reserved\b
-    )""",
+# Site furniture comes in kinds; each pattern describes a whole line of one kind, so a prose
+# sentence that merely uses the same words ("Voters had until Friday to register.") never matches.
+_PLATFORMS = r"(facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|messenger|flipboard|bluesky|threads|instagram|youtube|tiktok)"
+# Interface labels: buttons and links standing alone on a line.
+_UI_LABEL = re.compile(
+    rf"""^\W*(
+        share(\s+(this|the)\s+(article|story|post|page))?(\s+(on|via|by)\s+{_PLATFORMS})? |
+        (share|post|send)\s+(on|to|via|by)\s+{_PLATFORMS} | {_PLATFORMS} | tweet | print | email |
+        copy\s+link | comments?(\s*\(\d+\))? | \d+\s+comments? | leave\s+a\s+(comment|reply) |
+        (view|show|load|see)\s+(all|more)(\s+\w+)? | read\s+more | continue\s+reading |
+        keep\s+reading | read\s+next | more\s+stories | up\s+next |
+        subscribe(\s+(now|today|here))? | sign\s?(in|up|out)(\s+(now|here|today))? |
+        log\s?(in|out)(\s+(now|here))? | register(\s+(now|here|today|for\s+free))? | or |
+        follow(\s+us)?(\s+on\s+{_PLATFORMS})? | unlock\s+(more\s+)?(articles?|stories|access) |
+        advertisement | sponsored(\s+content)? | ad | story\s+continues\s+(below|after)(\s+\w+)? |
+        skip\s+to\s+(main\s+)?(content|navigation) | (back\s+to\s+|top\s+of\s+|bottom\s+of\s+)(the\s+)?(top|page) |
+        menu | home | search | close | next | previous | prev | reply | listen(\s+to\s+this\s+article)? |
+        no\s+more\s+(posts|pages|articles|stories)(\s+(available|to\s+load))? |
+        recent\s+posts | related(\s+(posts|articles|stories|content|coverage))? |
+        you\s+may\s+also\s+like | most\s+(read|popular|viewed) | trending(\s+now)? | don'?t\s+miss(\s+out)? |
+        join\s+the\s+conversation | open\s+in\s+app | download\s+(the|our)\s+app | accept(\s+all)?(\s+cookies)? |
+        manage\s+(cookies|preferences|consent) | cookie\s+(settings|preferences|policy) | privacy\s+policy |
+        terms(\s+(of\s+(use|service)|and\s+conditions))? | contact\s+us | about\s+us | all\s+rights\s+reserved
+    )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_COUNTER = re.compile(
-    r"^\W*(by\s*)?-?\d[\d,.]*\s*(k\s*)?(views?|comments?|shares?|likes?)(?![a-z])", re.IGNORECASE
-)
-_CREDIT = re.compile(
-    r"(\bcredits?\s*:|\bphoto(graph)?\s*:|\bimage\s*:|\bgetty\s+images\b|\bcc\s+by\b|©|"
-    r"\bshutterstock\b|\breuters/|\bap\s+photo\b)",
+# "Related: <headline>", "Read more: <headline>": a link to another story set inside the article.
+_LINK_TEASER = re.compile(
+    r"^\W*(related|read\s+more|read\s+also|also\s+read|see\s+also|more\s+on\s+this(\s+story)?|"
+    r"watch|listen|recommended|editor'?s\s+picks?)\s*:\s*\S.{0,150}$",
     re.IGNORECASE,
 )
-_BREADCRUMB = re.compile(r"(\s[»›]\s.*){2,}|(\s>\s.*){2,}")
+# Counters: "1.2k shares", "22 views0 comments", "by -53 Views", "4 min read".
+_COUNTER = re.compile(
+    r"^\W*(by\s*)?-?\d[\d,.]*\s*k?\s*(views?|comments?|shares?|likes?|reactions?|min(ute)?s?\s+read)"
+    r"(\s*-?\d[\d,.]*\s*k?\s*(views?|comments?|shares?|likes?|reactions?))*\W*$",
+    re.IGNORECASE,
+)
+# Picture credits, alone or closing a caption: "Photo: AP", "(Credit: Getty images)",
+# "... in February 2021. Credit: kremlin.ru CC BY 4.0", "© Reuters".
+_CREDIT = re.compile(
+    r"(^\W*(photo(graph)?s?|image|picture|pic|credit|illustration|video|graphic)\s*(credit)?\s*:|"
+    r"[(\[]?\b(photo(graph)?|image|picture|pic|credit)s?\s*:\s*([^.!?]|[.](?=\S)){1,80}[)\]]?\s*$|"
+    r"\b(getty\s+images|shutterstock|ap\s+photo|afp\s+via\s+getty|reuters/|epa-efe|alamy)\b[^.!?]{0,40}[)\]]?\s*$|"
+    r"^\W*(©|\(c\)|copyright\b))",
+    re.IGNORECASE,
+)
+# Notices the site addresses to the reader: cookie and spam-filter banners, paywall prompts.
+_READER_NOTICE = re.compile(
+    r"(\bthis\s+(web)?site\s+uses\b|\bwe\s+use\s+cookies\b|\bby\s+(using|continuing)\b.{0,60}\byou\s+"
+    r"(accept|agree|consent)\b|\byour\s+comment\s+data\b|\balready\s+a\s+(subscriber|member)\b|"
+    r"\b(you\s+have|you'?ve\s+(read|reached))\s+.{0,30}\b(free\s+)?(articles?|stories)\b.{0,30}"
+    r"\b(left|remaining|limit|this\s+month)\b|\bcancel\s+(at\s+)?any\s*time\b|"
+    r"\b(start|try|get|begin|claim)\s+(your|a)\s+(\d+-day\s+)?free\s+trial\b|^\W*keep\s+reading\b|\b(sign\s+up|subscribe)\s+(for|to)\s+(our|the)\b.{0,40}\bnewsletters?\b|"
+    r"\b(get|receive)\s+(our|the\s+latest)\b.{0,40}\b(in|to)\s+your\s+inbox\b|"
+    r"\bsubscribe\s+to\s+(leave|read|continue|unlock|get)\b|\bjoin\s+the\s+conversation\s+with\b)",
+    re.IGNORECASE,
+)
+# Site navigation: "Home » today » World » <headline>", "News > World > Europe".
+_BREADCRUMB = re.compile(r"^\W*[^»›>]{1,30}(\s[»›>]\s[^»›>]{1,30}){1,}(\s[»›>]\s[^»›>]+)?$")
 _BULLET_TOKEN = re.compile(r"^\s*[•·▪‣◦*-]\s*\S+\s*$")
-_LONE_UI_WORDS = {
-    "or", "comments", "comment", "register", "share", "menu", "home", "search", "advertisement",
-    "reply", "print", "email", "tweet", "close", "next", "previous", "login",
-}
+# Bylines standing alone: "By Jane Roe", "By Jane Roe and John Smith, Reuters", "Written by".
+_BYLINE_LINE = re.compile(
+    r"^\s*(?i:by|written\s+by|words\s+by|reporting\s+by|posted\s+by|author)\s*:?\s*"
+    r"([A-Z][\w.'’-]+(\s+(?i:de|van|von|da|al|bin)?\s*[A-Z][\w.'’-]+){0,3}"
+    r"((\s*,\s*|\s+and\s+|\s*&\s*)[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})*)?"
+    r"(\s*[|,·•-]\s*.{0,40})?\s*$"
+)
 # Headings that open a trailing section of teasers, comments or author boxes.
 _TAIL_MARKER = re.compile(
     r"^\W*(recent\s+posts|related(\s+(posts|articles|stories))?|more\s+from\b.*|"
@@ -64,6 +103,8 @@ _DATE = re.compile(
     rf"\b({_MONTHS}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\.?,?\s+\d{{4}}|\d{{4}}-\d\d-\d\d)\b",
     re.IGNORECASE,
 )
+_TIME = re.compile(r"\b\d{1,2}[:.]\d\d\s*(am|pm|a\.m\.|p\.m\.)?(\s*(gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt))?\b",
+                   re.IGNORECASE)
 _BYLINE = re.compile(r"^\s*(?i:by|written\s+by)\s*:?\s*(?P<name>[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})\s*$")
 _OUTLET_PATTERNS = [
     re.compile(r"\b(?:check|visit|read)\s+(?P<name>(?:The\s+)?(?:[A-Z][\w’']*\s+){0,3}[A-Z][\w’']*)\s+website"),
@@ -103,42 +144,77 @@ def _is_doubled_name(line: str) -> bool:
     )
 
 
+def _is_date_stamp(line: str) -> bool:
+    """'Updated: Apr 13, 2022', 'Published 5 March 2024, 10:32 GMT', or a date alone."""
+    if len(_words(line)) > 10:
+        return False
+    updated = _UPDATED.match(line)
+    rest = updated.group("date") if updated else line
+    found = _DATE.search(rest) or _TIME.search(rest)
+    if not found:
+        return False
+    leftover = (rest[: found.start()] + rest[found.end() :]).strip(" ,|·•-")
+    return bool(updated) or not _words(_TIME.sub("", leftover))
+
+
 def is_boilerplate_line(line: str) -> bool:
+    """True only for site furniture: interface labels, counters, credits, bylines, date stamps,
+    breadcrumbs and notices addressed to the reader; never for a sentence of the article."""
     stripped = line.strip()
     if not stripped:
         return False
     words = _words(stripped)
-    n_words = len(words)
-    if n_words == 0:
+    if not words:
         return True  # punctuation or symbols only
-    if _COUNTER.search(stripped) or _BREADCRUMB.search(stripped) or _BULLET_TOKEN.match(stripped):
-        return True
-    if n_words <= 2 and stripped.lower().strip(".:!") in _LONE_UI_WORDS:
-        return True
-    if _is_doubled_name(stripped) or _UPDATED.match(stripped) or _BYLINE.match(stripped):
-        return True
-    if n_words <= 25 and _CREDIT.search(stripped):
-        return True
-    return n_words <= 30 and bool(_FURNITURE.search(stripped))
+    if len(words) > 40:
+        return False  # furniture is short; a paragraph is never dropped whole
+    return bool(
+        _UI_LABEL.match(stripped) or _COUNTER.match(stripped) or _BULLET_TOKEN.match(stripped)
+        or _LINK_TEASER.match(stripped) or _BYLINE_LINE.match(stripped)
+        or _is_doubled_name(stripped) or _is_date_stamp(stripped)
+        or (_BREADCRUMB.match(stripped) and not stripped.endswith("."))
+        or (len(words) <= 25 and _CREDIT.search(stripped))
+        or (len(words) <= 30 and _READER_NOTICE.search(stripped))
+    )
 
 
-def _cut_trailing_section(lines: list[str]) -> list[str]:
-    """Drop everything from the first trailing-section heading found in the back half."""
-    total = sum(len(line) + 1 for line in lines)
+def _trailing_section_start(lines: list[str]) -> int | None:
+    """Offset of the first trailing-section heading found in the back half of the text."""
+    total = sum(len(line) for line in lines)
     seen = 0
-    for index, line in enumerate(lines):
-        is_marker = (len(_words(line)) <= 12 and _TAIL_MARKER.match(line)) or _SIGN_OFF.match(line)
+    for line in lines:
+        stripped = line.strip()
+        is_marker = (len(_words(stripped)) <= 12 and _TAIL_MARKER.match(stripped)) or \
+            _SIGN_OFF.match(stripped)
         if seen > total * 0.5 and is_marker:
-            return lines[:index]
-        seen += len(line) + 1
-    return lines
+            return seen
+        seen += len(line)
+    return None
 
 
 def clean_article_text(raw: str) -> str:
-    """Return the article prose without web boilerplate, paragraphs separated by blank lines."""
-    lines = normalise_whitespace(raw).split("\n")
-    lines = _cut_trailing_section(lines)
-    kept = [line for line in lines if not is_boilerplate_line(line)]
+    """The text with site furniture blanked out, every other character at its own offset.
+
+    Furniture lines become spaces (a blank line, so a paragraph break) and a trailing section of
+    teasers, comments or author boxes is cut off; nothing else changes, so an offset into the
+    cleaned text is an offset into the file's text and every passage is a span of the file.
+    """
+    lines = raw.splitlines(keepends=True)
+    cut = _trailing_section_start(lines)
+    kept: list[str] = []
+    for line in lines:
+        body = line.rstrip("\r\n")
+        if is_boilerplate_line(body):
+            line = " " * len(body) + line[len(body) :]
+        kept.append(line)
+    text = "".join(kept)
+    return (text[:cut] if cut is not None else text).rstrip()
+
+
+def remove_furniture_lines(text: str) -> str:
+    """Drop furniture lines outright (text that is not a file's own text, such as a web page's
+    extracted body, has no offsets to keep)."""
+    kept = [line for line in text.split("\n") if not is_boilerplate_line(line)]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 

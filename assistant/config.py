@@ -239,7 +239,8 @@ _POSITIVE_INTS = {"chroma_port", "embedding_batch_size", "chunk_size", "max_file
 _UNIT_FLOATS = {"min_support_score", "unknown_term_penalty", "verifier_threshold"}
 _POSITIVE_FLOATS = {"llm_timeout_s", "upload_queue_wait_s"}
 _CHOICES = {"answerer": ("extractive", "llm"), "llm_backend": ("openai", "llama_cpp"),
-            "embedding_dtype": ("auto", "float32", "bfloat16", "float16", "int8")}
+            "embedding_dtype": ("auto", "float32", "bfloat16", "float16", "int8"),
+            "html_extraction_mode": ("balanced", "precision", "recall")}
 
 
 def _validate(settings: Settings) -> None:

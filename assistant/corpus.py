@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from assistant.webpage import WebPage, extract_web_page
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 _HTML_SUFFIXES = {".html", ".htm"}
+_MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -166,13 +168,8 @@ def read_html(html: str, settings: Settings) -> WebPage:
 
 
 def _markdown_to_text(text: str) -> str:
-    lines = []
-    for line in text.split("\n"):
-        stripped = line.lstrip()
-        if stripped.startswith("#"):
-            line = stripped.lstrip("#").strip()
-        lines.append(line)
-    return "\n".join(lines)
+    """Heading marks ('## ') become spaces: the heading reads as text, offsets stay the file's."""
+    return _MARKDOWN_HEADING.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def content_hash(text: str) -> str:

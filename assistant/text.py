@@ -83,41 +83,123 @@ def proper_names(text: str) -> set[str]:
     return names
 
 
+# Abbreviations Punkt's English model lacks (titles, ranks, Latin), added to its parameters.
+_EXTRA_ABBREVIATIONS = {
+    "gov", "govs", "sen", "sens", "reps", "capt", "sgt", "cpl", "cmdr", "adm", "gens", "pres",
+    "supt", "hon", "rev", "fr", "mt", "e.g", "i.e", "cf", "viz", "al", "approx", "dept", "univ",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+# Abbreviations that only abbreviate before a number ("No. 10", "Fig. 3", "pp. 12"): elsewhere
+# they are words ("he said no.", "a fig.").
+_BEFORE_NUMBER = re.compile(r"\b(?:No|Nos|Fig|Figs|Vol|Vols|Art|Arts|Sec|Ch|pp?|para)\.$",
+                            re.IGNORECASE)
+# A hard-wrapped paragraph is set at a fixed column; wrappers keep it between about 60 and 100
+# characters. A block whose longest line is shorter is a list or a heading block, not a wrap.
+_MIN_WRAP_WIDTH = 40
+_MAX_WRAP_WIDTH = 120
+# Hand-wrapped text leaves a ragged right edge: a line this close to the wrap column continues.
+_WRAP_SLACK = 8
+_BULLET = re.compile(r"[-*•·▪‣◦–—](?=\s)")
+# A section or list number standing alone before its heading: "3.1." "0." "(a)" "iv."
+_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n|\f")
+
+
 @lru_cache(maxsize=1)
 def _punkt():
     from assistant.nltk_parts import punkt_tokenizer
 
-    return punkt_tokenizer("english")
+    tokenizer = punkt_tokenizer("english")
+    tokenizer._params.abbrev_types.update(_EXTRA_ABBREVIATIONS)
+    return tokenizer
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; line breaks always end a sentence (headings, captions)."""
+    """(start, end) of each sentence in `text`, stripped of surrounding whitespace.
+
+    Blank lines, bullets and short lines (headings, list items, captions) end a sentence; a line
+    break inside a hard-wrapped paragraph does not, so a sentence can span lines and its span is
+    still one contiguous piece of `text`. Inside each block Punkt finds the sentence ends.
+    Retrieved passages recur from question to question, so their spans are kept.
+    """
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
+    for start, end in _blocks(text):
+        block = text[start:end].replace("\n", " ").replace("\r", " ")
+        try:
+            block_spans = list(_punkt().span_tokenize(block))
+        except LookupError:  # Punkt data missing: split after sentence-final punctuation
+            block_spans = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*", block)]
+        for s, e in _merge_fragments(block, block_spans):
+            piece = block[s:e]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                spans.append((start + s + lead, start + s + len(piece.rstrip())))
+    return tuple(spans)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of text that may hold sentences running across line breaks."""
+    blocks: list[tuple[int, int]] = []
+    cursor = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        blocks.extend(_unwrapped_runs(text, cursor, end))
+        cursor = match.end() if match else len(text)
+    return blocks
+
+
+def _unwrapped_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a paragraph at its line breaks, except where a hard-wrapped line continues."""
+    lines: list[tuple[int, int]] = []
+    position = start
+    for line in text[start:end].split("\n"):
         if line.strip():
-            try:
-                line_spans = list(_punkt().span_tokenize(line))
-            except LookupError:
-                line_spans = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*", line)]
-            for start, end in _merge_quote_fragments(line, line_spans):
-                if line[start:end].strip():
-                    spans.append((offset + start, offset + end))
-        offset += len(line) + 1
-    return spans
+            lines.append((position, position + len(line.rstrip())))
+        position += len(line) + 1
+    if not lines:
+        return []
+    widths = [e - s for s, e in lines if e - s <= _MAX_WRAP_WIDTH]
+    column = max(widths, default=0)
+    runs = [lines[0]]
+    for (previous_start, previous_end), (s, e) in zip(lines, lines[1:], strict=False):
+        following = text[s:e].lstrip()
+        first_word = following.split(None, 1)[0]
+        previous_width = previous_end - previous_start
+        wraps = (
+            column >= _MIN_WRAP_WIDTH
+            and previous_width <= column
+            and e - s <= column  # both lines fit the column: a 400-character line is no wrap
+            and previous_width + 1 + len(first_word) > column - _WRAP_SLACK
+            and not _BULLET.match(following)
+        )
+        if wraps:
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    return runs
 
 
-def _merge_quote_fragments(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_fragments(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Re-join '“Are we able ...?” Mr. X said in December.': Punkt ends a sentence after a
-    quoted question or exclamation even when the attribution continues it."""
+    quoted question or exclamation even when the attribution continues it; and re-join
+    'No. | 10 Downing Street' where an abbreviation stands before a number."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged:
-            previous = line[merged[-1][0] : merged[-1][1]].rstrip()
-            current = line[start:end]
+            previous = line[merged[-1][0] : merged[-1][1]].strip()
+            current = line[start:end].lstrip()
             ends_quoted = previous.endswith(("?”", "!”", '?"', '!"', "?’", "!’"))
-            continues = current[:1].islower() or bool(_ATTRIBUTION.match(current))
-            if ends_quoted and continues:
+            continues = (current[:1].islower() or current[:1] in ",;:)"
+                         or bool(_ATTRIBUTION.match(current)))
+            before_number = bool(_BEFORE_NUMBER.search(previous)) and current[:1].isdigit()
+            closes = current[:1] in "”’)]"  # Punkt split before the closing quote
+            if ((ends_quoted and continues) or closes or before_number
+                    or _ENUMERATOR.fullmatch(previous)):
                 merged[-1] = (merged[-1][0], end)
                 continue
         merged.append((start, end))
