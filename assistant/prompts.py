@@ -16,3 +16,9 @@ def load_text(prompts_dir: Path, name: str) -> str:
 def load_extractive_templates(prompts_dir: Path) -> dict:
     with (Path(prompts_dir) / "extractive.toml").open("rb") as handle:
         return tomllib.load(handle)
+
+
+@lru_cache(maxsize=4)
+def load_ui_texts(prompts_dir: Path) -> dict:
+    with (Path(prompts_dir) / "ui.toml").open("rb") as handle:
+        return tomllib.load(handle)

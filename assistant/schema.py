@@ -80,6 +80,10 @@ class Answer:
     standalone_question: str = ""
     answerer: str = "extractive"
     notes: list[str] = field(default_factory=list)
+    # for refusals: what was searched (question as understood, filters, passages) and the
+    # nearest passages, shown as "closest, not an answer"; filled by the engine when it can
+    searched: dict[str, Any] = field(default_factory=dict)
+    nearest: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,4 +94,6 @@ class Answer:
             "answerer": self.answerer,
             "citations": [c.to_dict() for c in self.citations],
             "notes": list(self.notes),
+            "searched": dict(self.searched),
+            "nearest": [c.to_dict() for c in self.nearest],
         }

@@ -1,42 +1,50 @@
-"""The Gradio web chat. It calls the same Assistant as the Python API and the CLI."""
+"""The Gradio web chat. It calls the same Assistant as the Python API and the CLI.
+
+`ChatApp.build()` returns the Blocks (to launch, or to mount on another FastAPI app with
+`ChatApp.launch_options()`); the views are plain HTML built in `assistant.chat_view`.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import html
+import hashlib
 import logging
 import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from assistant.chat_view import (
+    CSS,
+    TRANSCRIPT_JS,
+    answer_record,
+    export_markdown,
+    message_record,
+    render_header,
+    render_transcript,
+)
 from assistant.config import Settings
+from assistant.conversations import ConversationStore
 from assistant.engine import Assistant
-from assistant.errors import AssistantError, IndexBusyError, InvalidQuestionError
-from assistant.schema import Answer, Citation
+from assistant.errors import AssistantError, IndexBusyError
+from assistant.language import detect_language
+from assistant.prompts import load_ui_texts
+from assistant.schema import Answer
 
 log = logging.getLogger("assistant.ui")
 
-EXAMPLES = [
-    "Why hasn't Lukashenko sent troops?",
-    "What did the Chatham House poll find?",
-    "Do the sources agree on whether Belarus will join the war?",
-    "Which missiles did Putin agree to deliver to Belarus?",
-]
 UPLOAD_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 _SAFE_NAME = re.compile(r"^[\w][\w .()-]{0,150}$")
-CONTEXT_CHARS = 400
-CSS = """
-.citation summary { cursor: pointer; font-weight: 600; }
-.citation { border-left: 3px solid #2a6; padding: 4px 8px; margin: 6px 0; }
-.citation .passage { white-space: pre-wrap; font-size: 0.92em; }
-.citation .context { color: #888; }
-.citation mark { background: #fde68a; }
-"""
+CONVERSATION_KEY = "news-assistant-conversation"
+EXAMPLE_SLOTS = 4
+DOCUMENT_HEADERS = ["title", "outlet", "author", "date", "chunks", "document"]
+# how often an open page checks whether the index changed (upload, delete, another process)
+INDEX_POLL_S = 2.0
 
 
 # --- pure helpers (tested without a browser) ---------------------------------------------------
@@ -97,54 +105,20 @@ def _remove_gradio_temp(path: Path) -> None:
         pass
 
 
-def render_answer(answer: Answer) -> str:
-    if answer.abstained:
-        return f"> *{answer.text}*"
-    return answer.text
-
-
-def render_citations(answer: Answer | None, assistant: Assistant | None = None) -> str:
-    if answer is None or not answer.citations:
-        return "<p class='muted'>Citations appear here.</p>"
-    return "\n".join(_citation_html(c, assistant) for c in answer.citations)
-
-
-def _citation_html(citation: Citation, assistant: Assistant | None) -> str:
-    label = html.escape(citation.outlet or citation.title or citation.source)
-    title = html.escape(citation.title)
-    before = after = ""
-    if assistant is not None:
-        document = assistant.document_text(citation.source) or ""
-        before = document[max(0, citation.start - CONTEXT_CHARS) : citation.start]
-        after = document[citation.end : citation.end + CONTEXT_CHARS]
-    passage = citation.text
-    quote_html = (
-        html.escape(passage[: citation.highlight_start])
-        + f"<mark>{html.escape(citation.quote)}</mark>"
-        + html.escape(passage[citation.highlight_end :])
-    )
-    return (
-        f"<details class='citation' id='citation-{citation.n}'>"
-        f"<summary>[{citation.n}] {label} — <em>{html.escape(citation.quote[:90])}"
-        f"{'…' if len(citation.quote) > 90 else ''}</em></summary>"
-        f"<div><strong>{title}</strong> · <code>{html.escape(citation.source)}</code> "
-        f"{f'· page {citation.page} ' if citation.page else ''}"
-        f"· characters {citation.start}–{citation.end}</div>"
-        f"<div class='passage'><span class='context'>…{html.escape(before)}</span>{quote_html}"
-        f"<span class='context'>{html.escape(after)}…</span></div></details>"
-    )
-
-
-def stream_sentences(text: str) -> Iterator[str]:
-    """Growing prefixes of the answer, one sentence (with its marker) at a time."""
-    pieces = re.split(r"(?<=\])\s+|\n", text)
-    shown = ""
-    for piece in pieces:
-        separator = "\n" if text[len(shown) : len(shown) + 1] == "\n" else " "
-        shown = f"{shown}{separator}{piece}" if shown else piece
-        yield shown
-    if shown != text:
-        yield text
+def example_candidates(documents: list[dict], template: str) -> list[str]:
+    """Questions made from document titles, largest documents first, one per outlet first."""
+    ranked = sorted(documents, key=lambda d: (-(d.get("chunk_count") or 0), d["doc_id"]))
+    seen_outlets: set[str] = set()
+    first, rest = [], []
+    for doc in ranked:
+        title = " ".join((doc.get("title") or "").split())
+        if not title or len(title) > 120:
+            continue
+        question = title if title.endswith("?") else template.format(title=title.rstrip(".!"))
+        outlet = doc.get("outlet") or doc["doc_id"]
+        (rest if outlet in seen_outlets else first).append(question)
+        seen_outlets.add(outlet)
+    return list(dict.fromkeys(first + rest))
 
 
 # --- the app -------------------------------------------------------------------------------
@@ -153,48 +127,37 @@ class ChatApp:
         self.settings = settings
         self.assistant = assistant or Assistant(settings)
         self.upload_dir = Path(settings.index_dir) / "uploads"
+        self.conversations = ConversationStore(settings.index_dir)
+        self.texts = load_ui_texts(settings.prompts_dir)
+        self._answering: dict[str, threading.Lock] = {}
+        self._answering_guard = threading.Lock()
         self._upload_lock = threading.Lock()
         self._upload_status = ""
+        self._examples: tuple[str, list[str]] = ("", [])
+        self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
 
+    # --- answering -----------------------------------------------------------------------
     def answer(self, message: str, history: Any, answerer: str | None = None,
                top_k: int | None = None, sources: list[str] | None = None) -> Answer | str:
         """An Answer, or a readable message for the user when something is wrong.
         `answerer` None: the configured one (Settings.answerer), as for the CLI and Python API."""
         if not isinstance(message, str) or not message.strip():
             return "Please type a question about the articles."
+        language = detect_language(message)
+        if language and language != "english":
+            return Answer(text=self.texts["messages"]["language"].format(
+                language=language.title()), abstained=True, question=message,
+                notes=[f"language={language}"], searched={"language": language.title()})
         try:
             return self.assistant.ask(message, history_to_turns(history), answerer=answerer,
                                       top_k=int(top_k) if top_k else None,
                                       sources=sources or None)
-        except InvalidQuestionError as exc:
-            return f"⚠️ {exc}"
         except AssistantError as exc:
             return f"⚠️ {exc}"
         except Exception as exc:  # the chat must never die on one question
             log.exception("engine failure")
             return (f"⚠️ Something went wrong while answering ({type(exc).__name__}). "
                     "The app is still running; please try again.")
-
-    def default_answerer(self) -> str:
-        """The answerer the UI starts with: the configured one when it can run."""
-        llm_ready = bool(self.settings.llm_model or self.settings.llm_model_path)
-        return self.settings.answerer if llm_ready else "extractive"
-
-    def respond(self, message: str, history: list, answerer: str, top_k: float,
-                sources: list[str]):
-        history = list(history or [])
-        history.append({"role": "user", "content": message or ""})
-        result = self.answer(message, history[:-1], answerer, int(top_k), sources)
-        if isinstance(result, str):
-            history.append({"role": "assistant", "content": result})
-            yield history, "", render_citations(None)
-            return
-        citations_html = render_citations(result, self.assistant)
-        history.append({"role": "assistant", "content": ""})
-        for prefix in stream_sentences(render_answer(result)):
-            history[-1] = {"role": "assistant", "content": prefix}
-            yield history, "", citations_html
-            time.sleep(0.02)
 
     def api_ask(self, message: str, history: list | None = None) -> dict:
         """Named endpoint /ask: (message, history) -> answer text with its citations."""
@@ -203,16 +166,154 @@ class ChatApp:
             return {"answer": result, "abstained": False, "citations": [], "error": True}
         return {**result.to_dict(), "error": False}
 
-    def documents_table(self) -> list[list]:
+    def default_answerer(self) -> str:
+        """The answerer the UI starts with: the configured one when it can run."""
+        llm_ready = bool(self.settings.llm_model or self.settings.llm_model_path)
+        return self.settings.answerer if llm_ready else "extractive"
+
+    def record_for(self, message: str, history: list[tuple[str, str]], answerer: str | None,
+                   top_k: int | None, sources: list[str] | None) -> dict:
+        """The stored record of one assistant turn: answer, citation cards, what was searched."""
+        result = self.answer(message, history, answerer, top_k, sources)
+        if isinstance(result, str):
+            return message_record(result, "error")
+        documents = self._documents_by_id()
+        searched: dict[str, Any] = {}
+        if result.abstained and not result.searched:
+            searched = {"documents": len(documents), "top_k": top_k or self.settings.top_k,
+                        "question": result.standalone_question or result.question}
+            if sources:
+                searched["source_titles"] = [
+                    documents.get(s, {}).get("title") or s for s in sources]
+        return answer_record(result, documents, self.assistant.document_text, searched)
+
+    def _documents_by_id(self) -> dict[str, dict]:
         try:
-            docs = self.assistant.documents()
+            return {d["doc_id"]: d for d in self.assistant.documents()}
+        except AssistantError:
+            return {}
+
+    # --- conversations ---------------------------------------------------------------------
+    def current_conversation(self, conversation_id: str | None) -> str | None:
+        """The page's conversation if it still exists, else the most recent one."""
+        if self.conversations.exists(conversation_id):
+            return conversation_id
+        return self.conversations.latest()
+
+    def enqueue(self, message: str, conversation_id: str | None) -> str | None:
+        """Store a question as pending; returns its conversation (None: nothing to send)."""
+        text = (message or "").strip()
+        if not text:
+            return None
+        if not self.conversations.exists(conversation_id):
+            conversation_id = self.conversations.create()
+        self.conversations.add_question(conversation_id, text)
+        return conversation_id
+
+    def answer_pending(self, conversation_id: str | None, answerer: str | None = None,
+                       top_k: int | None = None, sources: list[str] | None = None) -> None:
+        """Answer every pending question of a conversation, oldest first. Questions sent while
+        one is being answered wait for it; a stopped question is not answered again."""
+        if not conversation_id:
+            return
+        with self._answering_guard:
+            lock = self._answering.setdefault(conversation_id, threading.Lock())
+        with lock:
+            while True:
+                conversation = self.conversations.get(conversation_id)
+                if conversation is None:
+                    return
+                pending = [m for m in conversation.messages if m.pending]
+                if not pending:
+                    return
+                question = pending[0]
+                earlier = conversation.messages[: conversation.messages.index(question)]
+                history = [(m.role, m.content) for m in earlier if m.role == "user"
+                           or (m.data or {}).get("kind") in (None, "answer")]
+                record = self.record_for(question.content, history, answerer, top_k, sources)
+                self.conversations.add_answer(question.id, record["text"], record)
+
+    def stop(self, conversation_id: str | None) -> None:
+        if not conversation_id:
+            return
+        stopped = self.texts["messages"]["stopped"]
+        for message in self.conversations.pending(conversation_id):
+            self.conversations.add_answer(message.id, stopped, message_record(stopped, "stopped"))
+
+    def transcript(self, conversation_id: str | None) -> str:
+        return render_transcript(self.conversations.get(conversation_id))
+
+    def export(self, conversation_id: str | None) -> Path | None:
+        conversation = self.conversations.get(conversation_id)
+        if conversation is None:
+            return None
+        slug = re.sub(r"[^\w-]+", "-", conversation.title).strip("-")[:40] or "conversation"
+        path = self.export_dir / conversation.id / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(export_markdown(conversation), encoding="utf-8")
+        return path
+
+    # --- the index -------------------------------------------------------------------------
+    def documents(self) -> list[dict]:
+        try:
+            return self.assistant.documents()
         except AssistantError:
             return []
-        return [[d["doc_id"], d["title"], d["outlet"], d["author"], d["date"], d["chunk_count"]]
+
+    def index_signature(self, documents: list[dict] | None = None) -> str:
+        """Changes whenever a document is added, changed or removed (by anyone)."""
+        docs = self.documents() if documents is None else documents
+        digest = hashlib.sha1()
+        for d in docs:
+            digest.update(f"{d['doc_id']}\0{d.get('chunk_count')}\0{d.get('title')}\n".encode())
+        return f"{len(docs)}:{digest.hexdigest()[:16]}"
+
+    def documents_table(self, documents: list[dict] | None = None) -> list[list]:
+        docs = self.documents() if documents is None else documents
+        return [[d["title"], d["outlet"], d["author"], d["date"], d["chunk_count"], d["doc_id"]]
                 for d in docs]
 
-    def source_choices(self) -> list[str]:
-        return [row[0] for row in self.documents_table()]
+    def source_choices(self, documents: list[dict] | None = None) -> list[str]:
+        """The document ids of the index."""
+        docs = self.documents() if documents is None else documents
+        return [d["doc_id"] for d in docs]
+
+    def source_options(self, documents: list[dict] | None = None) -> list[tuple[str, str]]:
+        """(label, document id) pairs for pickers: titles, told apart by their file."""
+        docs = self.documents() if documents is None else documents
+        return [(f"{d['title'] or d['doc_id']} ({d['doc_id']})", d["doc_id"]) for d in docs]
+
+    def example_questions(self, documents: list[dict] | None = None) -> list[str]:
+        """Questions made from the index's own titles that the engine answers (cached until
+        the index changes)."""
+        docs = self.documents() if documents is None else documents
+        signature = self.index_signature(docs)
+        if self._examples[0] == signature:
+            return self._examples[1]
+        settings = self.texts["examples"]
+        chosen: list[str] = []
+        for question in example_candidates(docs, settings["from_title"])[:12]:
+            try:
+                answer = self.assistant.ask(question)
+            except AssistantError:
+                break
+            if not answer.abstained:
+                chosen.append(question)
+            if len(chosen) >= min(settings.get("count", EXAMPLE_SLOTS), EXAMPLE_SLOTS):
+                break
+        self._examples = (signature, chosen)
+        return chosen
+
+    def preview(self, doc_id: str | None) -> str:
+        if not doc_id:
+            return ""
+        try:
+            text = self.assistant.document_text(doc_id)
+        except AssistantError:
+            text = None
+        if text is None:
+            return f"{doc_id} is no longer in the index."
+        return text
 
     def upload_choices(self) -> list[str]:
         return [doc_id for doc_id in self.source_choices() if doc_id.startswith("uploads/")]
@@ -229,7 +330,7 @@ class ChatApp:
             return "Choose one or more .txt, .md or .html files first."
         if replace and (refusal := self._auth_refusal(request, "replace documents")):
             return refusal
-        known = {row[0] for row in self.documents_table()}
+        known = set(self.source_choices())
         lines: list[str] = []
         for number, file in enumerate(files, start=1):
             path = Path(getattr(file, "name", file))
@@ -321,77 +422,244 @@ class ChatApp:
                 return f"Not deleted: {exc}"
         return f"Deleted {doc_id} ({removed} passages)."
 
+    def reindex_document(self, doc_id: str | None, progress=None, request: Any = None) -> str:
+        """Read a document's file again and bring the index in line with it."""
+        from assistant.ingestion import UPLOAD_NAMESPACE, ingest
+
+        if refusal := self._auth_refusal(request, "re-index documents"):
+            return refusal
+        documents = self._documents_by_id()
+        if not doc_id or doc_id not in documents:
+            return "Choose a document to re-index."
+        path = Path(documents[doc_id].get("path") or "")
+        if not path.is_file():
+            return f"The file of {doc_id} is gone; delete the document instead."
+        namespace = UPLOAD_NAMESPACE if doc_id.startswith(UPLOAD_NAMESPACE) else ""
+        try:
+            with self._upload_turn(f"re-index {doc_id}", progress):
+                report = ingest([path], self.settings, self.assistant.embedder,
+                                lock_wait_s=self.settings.upload_queue_wait_s,
+                                show_progress=False, prune=False, namespace=namespace)
+        except AssistantError as exc:
+            return f"⚠️ {exc}"
+        finally:
+            self.assistant.reload()
+        return f"Re-indexed {doc_id}: {report.summary()}"
+
+    # --- the page ----------------------------------------------------------------------------
+    def launch_options(self) -> dict[str, Any]:
+        """Keyword arguments for `Blocks.launch` and `gradio.mount_gradio_app` alike."""
+        return {"css": CSS, "theme": theme(), "max_file_size": self.settings.max_upload_bytes,
+                "allowed_paths": [str(self.export_dir)]}
+
     def build(self):
         import gradio as gr
 
         llm_ready = bool(self.settings.llm_model or self.settings.llm_model_path)
-        with gr.Blocks(title="News Assistant") as demo:
-            gr.Markdown("## News Assistant\nAnswers come only from the indexed articles; every "
-                        "sentence cites the passage it was taken from.")
-            with gr.Tab("Chat"):
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat",
-                                             placeholder="Ask about the indexed news articles.")
-                        question = gr.Textbox(label="Question", elem_id="question",
-                                              placeholder="Why hasn't Lukashenko sent troops?",
-                                              autofocus=True, submit_btn=True)
-                        gr.Examples(EXAMPLES, inputs=question, label="Example questions")
-                    with gr.Column(scale=2):
-                        gr.Markdown("### Citations")
-                        citations = gr.HTML(render_citations(None), elem_id="citations")
-                with gr.Accordion("Settings", open=False):
-                    answerer = gr.Radio(["extractive", "llm"] if llm_ready else ["extractive"],
-                                        value=self.default_answerer(), label="Answerer")
-                    top_k = gr.Slider(2, 20, value=self.settings.top_k, step=1,
-                                      label="Passages retrieved")
-                    sources = gr.Dropdown(choices=self.source_choices(), multiselect=True,
-                                          label="Only these sources (empty: all)")
-            with gr.Tab("Sources"):
-                table = gr.Dataframe(
-                    headers=["document", "title", "outlet", "author", "date", "chunks"],
-                    value=self.documents_table(), interactive=False, elem_id="sources-table")
-                refresh = gr.Button("Refresh")
-                upload = gr.File(label="Add .txt, .md or .html files", file_count="multiple",
-                                 file_types=sorted(UPLOAD_SUFFIXES))
-                replace = gr.Checkbox(False, label="Replace uploads of the same name")
-                add = gr.Button("Add to index", variant="primary")
-                with gr.Row():
-                    # custom values allowed: delete_document itself checks what may be deleted
-                    doomed = gr.Dropdown(choices=self.upload_choices(), label="Uploaded document",
-                                         allow_custom_value=True)
-                    delete = gr.Button("Delete from index", variant="stop")
-                status = gr.Markdown()
+        with gr.Blocks(title="News Assistant", analytics_enabled=False) as demo:
+            conversation = gr.BrowserState("", storage_key=CONVERSATION_KEY)
+            signature = gr.State("")
+            header = gr.HTML(render_header([]), elem_id="index-header")
+            with gr.Tabs():
+                with gr.Tab("Chat", id="chat-tab"):
+                    with gr.Row(equal_height=True):
+                        picker = gr.Dropdown(choices=[], label="Conversation", scale=4,
+                                             elem_id="conversation-picker")
+                        new = gr.Button("New conversation", scale=1, elem_id="new-conversation")
+                    transcript = gr.HTML(render_transcript(None), elem_id="transcript",
+                                         js_on_load=TRANSCRIPT_JS)
+                    with gr.Row(equal_height=True, elem_id="input-row"):
+                        question = gr.Textbox(label="Question", elem_id="question", scale=8,
+                                              placeholder="Ask about the indexed articles",
+                                              autofocus=True, max_lines=6)
+                        send = gr.Button("Send", variant="primary", scale=1, elem_id="send",
+                                         min_width=80)
+                        stop = gr.Button("Stop", variant="stop", scale=1, elem_id="stop",
+                                         min_width=80)
+                    with gr.Row(elem_id="examples"):
+                        examples = [gr.Button(visible=False, size="sm", elem_classes=["example"])
+                                    for _ in range(EXAMPLE_SLOTS)]
+                    with gr.Accordion("Answer settings", open=False):
+                        answerer = gr.Radio(["extractive", "llm"] if llm_ready else ["extractive"],
+                                            value=self.default_answerer(), label="Answerer")
+                        top_k = gr.Slider(2, 20, value=self.settings.top_k, step=1,
+                                          label="Passages retrieved")
+                        sources = gr.Dropdown(choices=[], multiselect=True, elem_id="source-filter",
+                                              label="Only these documents (empty: all)")
+                    with gr.Accordion("Rename, export or delete this conversation", open=False,
+                                      elem_id="conversation-tools"):
+                        with gr.Row(equal_height=True):
+                            new_title = gr.Textbox(label="New name", scale=3, elem_id="new-title")
+                            rename = gr.Button("Rename", scale=1, elem_id="rename")
+                        with gr.Row():
+                            export = gr.Button("Export as Markdown", elem_id="export")
+                            delete_conversation = gr.Button("Delete conversation",
+                                                            variant="stop",
+                                                            elem_id="delete-conversation")
+                        exported = gr.File(label="Exported conversation", elem_id="exported",
+                                           interactive=False)
+                with gr.Tab("Documents", id="documents-tab"):
+                    table = gr.Dataframe(headers=DOCUMENT_HEADERS, value=[], interactive=False,
+                                         wrap=True, show_search="search", elem_id="documents",
+                                         column_widths=["34%", "14%", "14%", "12%", "7%", "19%"])
+                    with gr.Row(equal_height=True):
+                        # custom values allowed: the actions check what may be changed
+                        chosen = gr.Dropdown(choices=[], label="Document", scale=3,
+                                             elem_id="document-picker", allow_custom_value=True)
+                        show = gr.Button("Preview", scale=1, elem_id="preview")
+                        reindex = gr.Button("Re-index", scale=1, elem_id="reindex")
+                        delete = gr.Button("Delete", variant="stop", scale=1, elem_id="delete")
+                    upload = gr.File(label="Add .txt, .md or .html files", file_count="multiple",
+                                     file_types=sorted(UPLOAD_SUFFIXES), elem_id="upload")
+                    replace = gr.Checkbox(False, label="Replace uploads of the same name")
+                    add = gr.Button("Add to index", variant="primary", elem_id="add")
+                    status = gr.Textbox(label="Status", interactive=False, elem_id="doc-status")
+                    preview = gr.Textbox(label="Preview", interactive=False, lines=10,
+                                         max_lines=20, elem_id="document-preview")
+            timer = gr.Timer(INDEX_POLL_S)
 
-            question.submit(self.respond, [question, chatbot, answerer, top_k, sources],
-                            [chatbot, question, citations], api_visibility="private")
+            # --- index views: on load, after each change here, and when the index changed
+            index_outputs = [signature, header, table, chosen, sources, *examples]
 
-            def add_and_refresh(files, replace_same, request: gr.Request,
-                                progress=gr.Progress()):  # noqa: B008 - gradio idiom
+            def index_views(documents: list[dict]) -> list:
+                choices = self.source_options(documents)
+                questions = self.example_questions(documents)
+                buttons = [gr.Button(value=questions[i], visible=True) if i < len(questions)
+                           else gr.Button(visible=False) for i in range(EXAMPLE_SLOTS)]
+                return [self.index_signature(documents), render_header(documents),
+                        self.documents_table(documents), gr.Dropdown(choices=choices, value=None),
+                        gr.Dropdown(choices=choices), *buttons]
+
+            def refresh_if_changed(known: str):
+                documents = self.documents()
+                if self.index_signature(documents) == known:
+                    return [gr.skip()] * len(index_outputs)
+                return index_views(documents)
+
+            def conversation_views(conversation_id: str | None) -> list:
+                titles = [(title, cid) for cid, title in self.conversations.list()]
+                return [conversation_id or "", gr.Dropdown(choices=titles, value=conversation_id),
+                        self.transcript(conversation_id)]
+
+            conversation_outputs = [conversation, picker, transcript]
+
+            def on_load(conversation_id: str | None):
+                current = self.current_conversation(conversation_id)
+                return [*conversation_views(current), *index_views(self.documents())]
+
+            demo.load(on_load, [conversation], [*conversation_outputs, *index_outputs],
+                      api_visibility="private")
+            timer.tick(refresh_if_changed, [signature], index_outputs, show_progress="hidden",
+                       api_visibility="private")
+
+            # --- asking: each send reads the box when it fires and a browser-side step clears
+            # it at once, so a reply never erases what was typed after; questions queue up in
+            # the conversation and are answered in order
+            def send_question(message: str, conversation_id: str | None):
+                current = self.enqueue(message, self.current_conversation(conversation_id)
+                                       if conversation_id else None)
+                if current is None:  # empty or blank: ignored, no bubble
+                    return [gr.skip()] * len(conversation_outputs)
+                return conversation_views(current)
+
+            def answer_all(conversation_id, answerer_name, passages, only):
+                self.answer_pending(conversation_id, answerer_name, int(passages), only)
+                return conversation_views(conversation_id)
+
+            asking = []
+            sends = [(question.submit, question), (send.click, question)]
+            sends += [(button.click, button) for button in examples]
+            for trigger, source in sends:
+                event = trigger(send_question, [source, conversation], conversation_outputs,
+                                queue=False, trigger_mode="multiple", api_visibility="private")
+                asking.append(event.then(answer_all, [conversation, answerer, top_k, sources],
+                                         conversation_outputs, api_visibility="private",
+                                         show_progress="hidden", trigger_mode="multiple"))
+                if source is question:  # registered after the send, which has read the box
+                    trigger(None, None, [question], js="() => ''", queue=False,
+                            trigger_mode="multiple", api_visibility="private")
+
+            def stop_answering(conversation_id):
+                self.stop(conversation_id)
+                return conversation_views(conversation_id)
+
+            stop.click(stop_answering, [conversation], conversation_outputs, cancels=asking,
+                       queue=False, api_visibility="private")
+
+            # --- conversations
+            picker.input(conversation_views, [picker], conversation_outputs, queue=False,
+                         api_visibility="private")
+            new.click(lambda: conversation_views(self.conversations.create()), None,
+                      conversation_outputs, queue=False, api_visibility="private")
+
+            def rename_conversation(conversation_id, title):
+                if self.conversations.exists(conversation_id):
+                    self.conversations.rename(conversation_id, title or "")
+                return [*conversation_views(conversation_id), ""]
+
+            rename.click(rename_conversation, [conversation, new_title],
+                         [*conversation_outputs, new_title], queue=False,
+                         api_visibility="private")
+
+            def delete_current(conversation_id):
+                if conversation_id:
+                    self.conversations.delete(conversation_id)
+                return [*conversation_views(self.conversations.latest()), None]
+
+            delete_conversation.click(delete_current, [conversation],
+                                      [*conversation_outputs, exported], queue=False,
+                                      api_visibility="private")
+            export.click(lambda cid: str(self.export(cid) or "") or None, [conversation], [exported],
+                         api_visibility="private")
+
+            # --- documents
+            def after_change(message: str):
+                return [message, *index_views(self.documents())]
+
+            def add_files(files, replace_same, request: gr.Request,
+                          progress=gr.Progress()):  # noqa: B008 - gradio idiom
                 message = self.add_files(files, progress, replace=replace_same, request=request)
-                return (message, self.documents_table(),
-                        gr.Dropdown(choices=self.source_choices()),
-                        gr.Dropdown(choices=self.upload_choices()))
+                return [*after_change(message), None]
 
-            def delete_and_refresh(doc_id, request: gr.Request):
-                message = self.delete_document(doc_id, request)
-                return (message, self.documents_table(),
-                        gr.Dropdown(choices=self.source_choices()),
-                        gr.Dropdown(choices=self.upload_choices(), value=None))
+            def delete_document(doc_id, request: gr.Request):
+                return [*after_change(self.delete_document(doc_id, request)), ""]
+
+            def reindex_document(doc_id, request: gr.Request,
+                                 progress=gr.Progress()):  # noqa: B008 - gradio idiom
+                return after_change(self.reindex_document(doc_id, progress, request))
 
             # real objects, not the postponed strings: Gradio injects the request by type hint
-            for handler in (add_and_refresh, delete_and_refresh):
+            for handler in (add_files, delete_document, reindex_document):
                 handler.__annotations__["request"] = gr.Request
-            add.click(add_and_refresh, [upload, replace], [status, table, sources, doomed],
+            add.click(add_files, [upload, replace], [status, *index_outputs, upload],
                       api_name="add_documents", api_visibility="private")
-            delete.click(delete_and_refresh, [doomed], [status, table, sources, doomed],
+            delete.click(delete_document, [chosen], [status, *index_outputs, preview],
                          api_name="delete_document", api_visibility="private")
-            refresh.click(lambda: (self.documents_table(),
-                                   gr.Dropdown(choices=self.source_choices())),
-                          None, [table, sources], api_visibility="private")
+            reindex.click(reindex_document, [chosen], [status, *index_outputs],
+                          api_visibility="private")
+            show.click(self.preview, [chosen], [preview], api_visibility="private")
+            chosen.input(self.preview, [chosen], [preview], api_visibility="private")
             gr.api(self.api_ask, api_name="ask")
         demo.queue(default_concurrency_limit=2, max_size=256)
         return demo
+
+
+
+
+def theme():
+    """Gradio's Soft theme with label colours dark (light) or light (dark) enough for WCAG AA."""
+    import gradio as gr
+
+    return gr.themes.Soft().set(
+        block_title_text_color="*primary_800", block_title_text_color_dark="*primary_100",
+        block_label_text_color="*primary_800", block_label_text_color_dark="*primary_100",
+        block_info_text_color="*neutral_700", block_info_text_color_dark="*neutral_300",
+        body_text_color_subdued="*neutral_700", body_text_color_subdued_dark="*neutral_300",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_600",
+        button_primary_background_fill_dark="*primary_600",
+        button_primary_background_fill_hover_dark="*primary_700",
+    )
 
 
 def free_port() -> int:
@@ -417,9 +685,7 @@ def exposure_warning(settings: Settings) -> str | None:
 
 def launch(settings: Settings, assistant: Assistant | None = None, *, block: bool = True):
     """Serve the chat with the OpenAI-compatible /v1 API beside it (assistant/api.py); with
-    `block=False` return the running server (`.close()` stops it)."""
-    import gradio as gr
-
+    `block=False` return the running server (`.close()` stops it, `.chat_app` is the app)."""
     from assistant.api import serve as serve_http
 
     app = ChatApp(settings, assistant)
@@ -428,11 +694,13 @@ def launch(settings: Settings, assistant: Assistant | None = None, *, block: boo
     warning = exposure_warning(settings)
     if warning:
         print(warning, file=sys.stderr)
-    # max_file_size: Gradio refuses a larger upload while receiving it (HTTP 413), before it
-    # is written to its temp folder
-    return serve_http(settings, app.assistant, demo, block=block, auth=auth, css=CSS,
-                      max_file_size=settings.max_upload_bytes,
-                      theme=gr.themes.Soft(), footer_links=["api"], ssr_mode=False)
+    # max_file_size (in launch_options): Gradio refuses a larger upload while receiving it
+    # (HTTP 413), before it is written to its temp folder
+    running = serve_http(settings, app.assistant, demo, block=block, auth=auth,
+                         footer_links=["api"], ssr_mode=False, **app.launch_options())
+    if running is not None:
+        running.chat_app = app
+    return running
 
 
 def serve(settings: Settings, ingest_if_missing: bool = True) -> None:

@@ -9,9 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeLLMServer:
-    def __init__(self, replies: list[str]) -> None:
+    def __init__(self, replies: list[str], gate: threading.Event | None = None) -> None:
+        """`gate`: when given, every reply waits until it is set (a slow model)."""
         self.replies = list(replies)
         self.prompts: list[str] = []
+        self.gate = gate
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -21,6 +23,8 @@ class FakeLLMServer:
             def do_POST(self) -> None:  # noqa: N802 - http.server API
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.prompts.append(body["messages"][-1]["content"])
+                if server.gate is not None:
+                    server.gate.wait(timeout=120)
                 content = server.replies.pop(0) if server.replies else "NOT IN SOURCES"
                 payload = {
                     "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),

@@ -349,9 +349,9 @@ def test_exposure_warning_and_secrets_never_shown(seed_index, embedder, capsys, 
     outputs = [repr(risky), str(risky)]
     answer = bot.ask("What did the Chatham House poll find?")  # LLM unreachable: falls back
     outputs += [answer.text, " ".join(answer.notes), str(app.api_ask("Who is Artyom Shraibman?"))]
-    for history, _, panel in app.respond("What did the Chatham House poll find?", [], "llm", 8,
-                                         []):
-        outputs += [str(history), panel]
+    conversation = app.enqueue("What did the Chatham House poll find?", None)
+    app.answer_pending(conversation, "llm", 8, [])
+    outputs.append(app.transcript(conversation))
     captured = capsys.readouterr()
     outputs += [captured.out, captured.err, caplog.text]
     for secret in secrets.values():
@@ -383,14 +383,14 @@ def test_hostile_markup_never_runs_in_the_browser(hostile_index, embedder, tmp_p
             box.wait_for(timeout=30_000)
             box.fill("When did the rail line from Minsk to Brest open?")
             box.press("Enter")
-            page.locator("#citations details").first.wait_for(timeout=60_000)
-            page.locator("#citations details summary").first.click()
-            page.wait_for_timeout(1500)
-            panel = page.locator("#citations").inner_text()
+            page.locator("#transcript details.card").first.wait_for(timeout=60_000)
+            page.locator("#transcript details.card summary").first.click()
+            page.locator("#transcript details.card[open] mark").first.wait_for(timeout=10_000)
+            panel = page.locator("#transcript").inner_text()
             page.screenshot(path=str(tmp_path / "hostile.png"))
             injected = page.evaluate(
-                "document.querySelectorAll('#chat script, #citations script, "
-                "#chat img[onerror], #citations img').length")
+                "document.querySelectorAll('#transcript script, #transcript img, "
+                "#transcript [onerror]').length")
             browser.close()
     finally:
         demo.close()
