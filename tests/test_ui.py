@@ -508,6 +508,7 @@ def test_two_pages_see_an_upload_and_a_delete(server, browser, tmp_path, evil):
             page.get_by_role("tab", name="Documents").click()
             page.locator("#documents").get_by_text("uploads/grain.txt").wait_for(timeout=WAIT_MS)
         first.locator("#upload input[type=file]").set_input_files(str(upload))
+        first.locator("#upload").get_by_text("potash.txt").wait_for(timeout=WAIT_MS)  # uploaded
         first.locator("#add").click()
         choose_document(second, "uploads/grain.txt")
         second.locator("#delete").click()
@@ -531,6 +532,11 @@ def test_two_pages_see_an_upload_and_a_delete(server, browser, tmp_path, evil):
         assert second.evaluate("document.body.classList.contains('dark') || "
                                "document.documentElement.classList.contains('dark')")
         assert contrast_failures(second) == []
+    except Exception:
+        for name, page in (("first", first), ("second", second)):
+            page.screenshot(path=str(tmp_path / f"failure-{name}.png"), full_page=True)
+        print(f"screenshots saved in {tmp_path}")
+        raise
     finally:
         first.context.close()
         second.context.close()
