@@ -133,7 +133,8 @@ class ChatApp:
         self._answering_guard = threading.Lock()
         self._upload_lock = threading.Lock()
         self._upload_status = ""
-        self._examples: tuple[str, list[str]] = ("", [])
+        self._answerable: dict[str, bool] = {}
+        self._examples_lock = threading.Lock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
 
     # --- answering -----------------------------------------------------------------------
@@ -284,24 +285,24 @@ class ChatApp:
         return [(f"{d['title'] or d['doc_id']} ({d['doc_id']})", d["doc_id"]) for d in docs]
 
     def example_questions(self, documents: list[dict] | None = None) -> list[str]:
-        """Questions made from the index's own titles that the engine answers (cached until
-        the index changes)."""
+        """Questions made from the index's own titles that the engine answers. Each candidate
+        is asked once per process (a new document adds one), under a lock so that pages
+        refreshing together share the work."""
         docs = self.documents() if documents is None else documents
-        signature = self.index_signature(docs)
-        if self._examples[0] == signature:
-            return self._examples[1]
         settings = self.texts["examples"]
+        wanted = min(settings.get("count", EXAMPLE_SLOTS), EXAMPLE_SLOTS)
         chosen: list[str] = []
-        for question in example_candidates(docs, settings["from_title"])[:12]:
-            try:
-                answer = self.assistant.ask(question)
-            except AssistantError:
-                break
-            if not answer.abstained:
-                chosen.append(question)
-            if len(chosen) >= min(settings.get("count", EXAMPLE_SLOTS), EXAMPLE_SLOTS):
-                break
-        self._examples = (signature, chosen)
+        with self._examples_lock:
+            for question in example_candidates(docs, settings["from_title"])[:12]:
+                if question not in self._answerable:
+                    try:
+                        self._answerable[question] = not self.assistant.ask(question).abstained
+                    except AssistantError:
+                        break
+                if self._answerable[question]:
+                    chosen.append(question)
+                if len(chosen) >= wanted:
+                    break
         return chosen
 
     def preview(self, doc_id: str | None) -> str:

@@ -535,6 +535,7 @@ def test_two_pages_see_an_upload_and_a_delete(server, browser, tmp_path, evil):
     except Exception:
         for name, page in (("first", first), ("second", second)):
             page.screenshot(path=str(tmp_path / f"failure-{name}.png"), full_page=True)
+            print(name, page.locator("#doc-status textarea").input_value())
         print(f"screenshots saved in {tmp_path}")
         raise
     finally:
