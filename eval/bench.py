@@ -95,7 +95,7 @@ def timed(fn):
     for q in questions:
         t = time.perf_counter(); fn(q); out.append((time.perf_counter() - t) * 1000)
     return out
-vector = {q: bot.embedder.encode([q])[0] for q in questions}
+vector = {q: bot.embedder.encode_queries([q])[0] for q in questions}
 dense = timed(lambda q: bot.store.vectors.query(vector[q], 30))
 keyword = timed(lambda q: bot.retriever.keyword(q, 30))
 fused = timed(lambda q: bot.retriever.retrieve(q))
