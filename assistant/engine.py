@@ -167,9 +167,10 @@ class Assistant:
         return removed
 
     def warm_up(self) -> None:
-        """Open the index and load the model now rather than on the first question."""
+        """Open the index and load everything a question needs (question model, tokenizer
+        tables, sentence splitter) now rather than on the first question."""
         _ = self.store
-        self.embedder.encode_queries(["warm up"])
+        self.ask("What do the articles report?", answerer="extractive")
 
     def _stored_sentence_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
         return sentence_vectors.lookup(self.store.catalog, texts)

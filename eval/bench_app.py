@@ -49,6 +49,12 @@ def wait_ready(url: str, process: subprocess.Popen, limit_s: float = 300) -> Non
     raise TimeoutError(f"{url} not ready after {limit_s} s")
 
 
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(env: dict[str, str]) -> dict:
     from gradio_client import Client
 
@@ -60,6 +66,15 @@ def one_run(env: dict[str, str]) -> dict:
     try:
         wait_ready(url, process)
         ready = time.perf_counter() - started
+        ready_cpu = process_cpu_s(process.pid)
+        http_first = time.perf_counter()
+        request = urllib.request.Request(
+            url + "v1/chat/completions", method="POST",
+            headers={"Content-Type": "application/json"},
+            data=json.dumps({"messages": [{"role": "user", "content": QUESTIONS[0]}]}).encode())
+        with urllib.request.urlopen(request, timeout=120) as response:
+            assert json.loads(response.read())["choices"][0]["message"]["content"]
+        http_first = time.perf_counter() - http_first
         client = Client(url, verbose=False)
         timings = []
         for question in QUESTIONS:
@@ -67,7 +82,8 @@ def one_run(env: dict[str, str]) -> dict:
             result = client.predict(question, [], api_name="/ask")
             timings.append(time.perf_counter() - asked)
             assert result["answer"], result
-        return {"ready_s": ready, "first_answer_s": timings[0],
+        return {"ready_s": ready, "ready_cpu_s": ready_cpu, "first_http_answer_s": http_first,
+                "first_ui_answer_s": timings[0],
                 "warm_answer_s": statistics.median(timings[1:])}
     finally:
         process.terminate()
@@ -96,7 +112,8 @@ def main() -> None:
                    f"{load_before:.1f} -> {load_after:.1f}",
         "runs": args.runs, "embedding_precision": embedder.precision,
         **{key: round(statistics.median(r[key] for r in runs), 3)
-           for key in ("ready_s", "first_answer_s", "warm_answer_s")},
+           for key in ("ready_s", "ready_cpu_s", "first_http_answer_s",
+                                 "first_ui_answer_s", "warm_answer_s")},
         "ready_s_each": [round(r["ready_s"], 2) for r in runs],
     }
     print(json.dumps(report, indent=2))
