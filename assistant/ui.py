@@ -522,14 +522,18 @@ class ChatApp:
             # --- index views: on load, after each change here, and when the index changed
             index_outputs = [signature, header, table, chosen, sources, *examples]
 
-            def index_views(documents: list[dict]) -> list:
+            def index_views(documents: list[dict], clear_choice: bool = False) -> list:
+                """Views of the index; a page's picked document stays picked unless it is the
+                one this page just deleted (another page's change must not undo a choice)."""
                 choices = self.source_options(documents)
+                picker = (gr.Dropdown(choices=choices, value=None) if clear_choice
+                          else gr.Dropdown(choices=choices))
                 questions = self.example_questions(documents)
                 buttons = [gr.Button(value=questions[i], visible=True) if i < len(questions)
                            else gr.Button(visible=False) for i in range(EXAMPLE_SLOTS)]
                 return [self.index_signature(documents), render_header(documents),
-                        self.documents_table(documents), gr.Dropdown(choices=choices, value=None),
-                        gr.Dropdown(choices=choices), *buttons]
+                        self.documents_table(documents), picker, gr.Dropdown(choices=choices),
+                        *buttons]
 
             def refresh_if_changed(known: str):
                 documents = self.documents()
@@ -623,7 +627,10 @@ class ChatApp:
                 return [*after_change(message), None]
 
             def delete_document(doc_id, request: gr.Request):
-                return [*after_change(self.delete_document(doc_id, request)), ""]
+                if not doc_id:
+                    return [*after_change("Choose a document to delete."), gr.skip()]
+                message = self.delete_document(doc_id, request)
+                return [message, *index_views(self.documents(), clear_choice=True), ""]
 
             def reindex_document(doc_id, request: gr.Request,
                                  progress=gr.Progress()):  # noqa: B008 - gradio idiom

@@ -491,6 +491,8 @@ def test_chat_in_the_browser(server, browser, evil, tmp_path):
 def choose_document(page, name: str) -> None:
     page.locator("#document-picker input").click()
     page.locator("#document-picker li[role=option]", has_text=name).first.click()
+    page.wait_for_function("name => document.querySelector('#document-picker input').value"
+                           ".includes(name)", arg=name, timeout=WAIT_MS)
 
 
 def test_two_pages_see_an_upload_and_a_delete(server, browser, tmp_path, evil):
