@@ -155,7 +155,7 @@ class LLMAnswerer:
                 notes.append(f"removed invalid marker(s) {sorted(set(claim.markers) - set(valid))}")
             candidates = [chunks[m - 1] for m in valid] or list(chunks)
             scored = [(verifier.score(claim.text, [c.chunk.text]), c) for c in candidates]
-            verdict, passage = max(scored, key=lambda pair: pair[0].score)
+            verdict, passage = max(scored, key=lambda pair: (pair[0].supported, pair[0].score))
             if verdict.supported:
                 kept.append(_KeptClaim(claim.text, passage, verdict.score))
             elif self.settings.show_unsupported:

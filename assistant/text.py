@@ -79,7 +79,9 @@ def proper_names(text: str) -> set[str]:
         words = _TOKEN.findall(sentence)
         for word in words[1:]:
             if word[:1].isupper() and word.lower() not in stopwords():
-                names.add(stem(word))
+                # "Putin’s" and "Putin's" are the name Putin, as tokens() reads them
+                word = word.replace("’", "'")
+                names.add(stem(word[:-2] if word.lower().endswith("'s") else word))
     return names
 
 

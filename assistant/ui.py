@@ -94,6 +94,16 @@ def store_upload(source: Path, original_name: str, upload_dir: Path, max_bytes: 
     return target
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w:/])/(?:[\w.-]+/)*[\w.-]+/?")
+
+
+def without_paths(message: str, settings: Settings) -> str:
+    """A message for the browser with the server's file system paths taken out."""
+    for folder in {str(Path(settings.index_dir).resolve()), str(settings.index_dir)}:
+        message = message.replace(folder, "the index folder")
+    return _ABSOLUTE_PATH.sub("(server path)", message)
+
+
 def _remove_gradio_temp(path: Path) -> None:
     """Delete a refused upload from Gradio's upload folder (never a file outside it)."""
     try:
@@ -154,7 +164,7 @@ class ChatApp:
                                       top_k=int(top_k) if top_k else None,
                                       sources=sources or None)
         except AssistantError as exc:
-            return f"⚠️ {exc}"
+            return f"⚠️ {without_paths(str(exc), self.settings)}"
         except Exception as exc:  # the chat must never die on one question
             log.exception("engine failure")
             return (f"⚠️ Something went wrong while answering ({type(exc).__name__}). "

@@ -4,6 +4,10 @@ Support combines lexical evidence (share of the claim's content words found in t
 every number and proper name of the claim present there) with the best embedding similarity of
 the claim to one sentence of the passage. A verbatim quote is fully supported. The eval harness
 uses the same functions, so the product and its scores agree on what "supported" means.
+
+Word overlap and embeddings cannot tell "approved" from "did not approve", so meaning checks
+(assistant/meaning.py) veto a claim that flips the polarity of the passage, attaches a number or
+an action to the wrong thing, adds a quantifier, or carries markup or a link the passage lacks.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.meaning import contradictions, same_name
 from assistant.text import content_stems, numbers, proper_names, sentence_spans
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -33,6 +38,8 @@ class Verdict:
     supported: bool
     missing_numbers: tuple[str, ...] = ()
     missing_names: tuple[str, ...] = ()
+    # meaning checks that failed: "negation", "number context", "roles", "quantifier", "markup"
+    contradictions: tuple[str, ...] = ()
 
 
 def _squash(text: str) -> str:
@@ -69,10 +76,19 @@ def _sentences_with_markers(text: str, markers: tuple[int, ...]) -> list[Claim]:
     return [Claim(s, markers if i == len(sentences) - 1 else ()) for i, s in enumerate(sentences)]
 
 
+def _missing_names(names: set[str], passage_stems: set[str]) -> set[str]:
+    """Names of the claim the passage lacks; a name and its demonym or a longer form of it
+    ("Ukraine"/"Ukrainian", "Belarus"/"Belarusian") count as the same (shared 5-letter stem)."""
+    return {name for name in names if same_name(name, passage_stems) is None}
+
+
 class ClaimVerifier:
-    def __init__(self, encoder: Encoder | None, threshold: float) -> None:
+    def __init__(self, encoder: Encoder | None, threshold: float,
+                 meaning_checks: bool = True) -> None:
+        """`meaning_checks=False` scores word and embedding support only (for comparison)."""
         self.encoder = encoder
         self.threshold = threshold
+        self.meaning_checks = meaning_checks
 
     def score(self, claim: str, passages: Sequence[str]) -> Verdict:
         if not passages:
@@ -86,12 +102,16 @@ class ClaimVerifier:
             len(claim_stems & content_stems(joined)) / len(claim_stems) if claim_stems else 0.0
         )
         missing_numbers = tuple(sorted(numbers(claim) - numbers(joined)))
-        missing_names = tuple(sorted(proper_names(claim) - content_stems(joined)))
+        missing_names = tuple(sorted(_missing_names(proper_names(claim), content_stems(joined))))
         semantic = self._best_similarity(claim, joined) if self.encoder else coverage
         score = 0.5 * coverage + 0.5 * semantic
         if missing_numbers or missing_names:
             score *= 0.5
-        return Verdict(round(score, 4), score >= self.threshold, missing_numbers, missing_names)
+        failed = contradictions(claim, joined) if self.meaning_checks else ()
+        if failed:
+            score *= 0.5
+        supported = score >= self.threshold and not failed
+        return Verdict(round(score, 4), supported, missing_numbers, missing_names, failed)
 
     def _best_similarity(self, claim: str, passage: str) -> float:
         assert self.encoder is not None

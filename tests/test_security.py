@@ -342,3 +342,10 @@ def test_cli_invalid_utf8_question_and_terminal_control_bytes(tmp_path, embedder
     assert good.returncode == 0, good.stderr
     assert b"grain" in good.stdout
     assert b"\x1b" not in good.stdout and b"\x07" not in good.stdout
+
+
+def test_error_messages_in_the_browser_carry_no_server_paths(tmp_path, embedder):
+    settings = make_settings(tmp_path / "missing-index")
+    result = ChatApp(settings, Assistant(settings, embedder)).api_ask(POLL)
+    assert result["error"] and "ingest" in result["answer"]
+    assert str(tmp_path) not in result["answer"]
