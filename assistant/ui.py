@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,7 @@ class ChatApp:
         self._answerable: dict[str, bool] = {}
         self._examples_lock = threading.Lock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+        weakref.finalize(self, shutil.rmtree, self.export_dir, True)
 
     # --- answering -----------------------------------------------------------------------
     def answer(self, message: str, history: Any, answerer: str | None = None,

@@ -472,11 +472,23 @@ def test_chat_in_the_browser(server, browser, evil, tmp_path):
         # the hostile document in the Documents tab: a preview shows its markup as text
         page.get_by_role("tab", name="Documents").click()
         page.locator("#documents").get_by_text("rail-notes.md").first.wait_for(timeout=WAIT_MS)
+        table = page.locator("#documents")
+        assert page.evaluate("(() => { const t = document.querySelector('#documents'); "
+                             "return t.scrollWidth <= t.clientWidth + 1; })()")  # nothing cut off
+        table.locator("input[placeholder^='Search']").fill("rail")
+        page.wait_for_function("!document.querySelector('#documents').innerText"
+                               ".includes('002_24c47c4952debea1.txt')", timeout=WAIT_MS)
+        assert "uploads/rail-notes.md" in table.inner_text()
         choose_document(page, "rail-notes.md")
         page.locator("#preview").click()
         page.wait_for_function(
             "document.querySelector('#document-preview textarea').value.includes('<img')",
             timeout=WAIT_MS)
+        page.locator("#reindex").click()
+        page.wait_for_function(
+            "document.querySelector('#doc-status textarea').value.startsWith('Re-indexed')",
+            timeout=WAIT_MS)
+        assert "uploads/rail-notes.md" in page.locator("#doc-status textarea").input_value()
         assert evil.hits == []
         assert page.evaluate("document.querySelectorAll('#transcript img, #transcript script, "
                              "#transcript iframe, #transcript a[href^=\"http\"]').length") == 0
@@ -611,7 +623,34 @@ def test_export_and_transcript_escape_document_text(tmp_path):
     assert "\\!\\[t\\]\\(http://e/t\\) Title" in markdown
 
 
+def test_refusal_names_the_source_filter(server):
+    """A refusal under a source filter says which documents were searched (a plain "the
+    articles don't say" would mislead: the answer may be in a filtered-out document)."""
+    _, app = server
+    poll = "002_24c47c4952debea1.txt"
+    record = app.record_for("What did the Chatham House poll find?", [], None, None,
+                            ["000_aca9131ad47c8ed9.txt"])
+    assert record["kind"] == "refusal"
+    assert record["searched"]["source_titles"] == [
+        "Could Belarus join forces with Russia in Ukraine?"]
+    html = render_transcript(_one_turn(record))
+    assert "only 1 selected document(s): “Could Belarus join forces with Russia in Ukraine?”" in html
+    assert "source filter" in html
+    unfiltered = app.record_for("What did the Chatham House poll find?", [], None, None, [poll])
+    assert unfiltered["kind"] == "answer"
+
+
+def _one_turn(record: dict):
+    from assistant.conversations import Conversation, Message
+
+    return Conversation(id="x", title="t", messages=[
+        Message(id=1, role="user", content="q", answered_by=2),
+        Message(id=2, role="assistant", content=record["text"], data=record)])
+
+
 def test_basic_auth_from_settings(ui_index, embedder):
+    """Without credentials the page and the /ask call are refused with 401 (not just some
+    exception); with them /ask answers."""
     import httpx
 
     from assistant.engine import Assistant
