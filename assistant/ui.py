@@ -454,7 +454,7 @@ class ChatApp:
                                 lock_wait_s=self.settings.upload_queue_wait_s,
                                 show_progress=False, prune=False, namespace=namespace)
         except AssistantError as exc:
-            return f"⚠️ {exc}"
+            return f"⚠️ {without_paths(str(exc), self.settings)}"
         finally:
             self.assistant.reload()
         return f"Re-indexed {doc_id}: {report.summary()}"
