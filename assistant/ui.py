@@ -36,6 +36,7 @@ from assistant.errors import AssistantError, IndexBusyError
 from assistant.language import detect_language
 from assistant.prompts import load_ui_texts
 from assistant.schema import Answer
+from assistant.store import ingest_running
 
 log = logging.getLogger("assistant.ui")
 
@@ -360,27 +361,28 @@ class ChatApp:
                 _remove_gradio_temp(path)
                 continue
             prefix = f"{number}/{len(files)} {name}"
-            with self._upload_turn(prefix, progress):
-                def on_progress(stage: str, done: int, total: int, prefix=prefix) -> None:
-                    self._upload_status = f"{prefix}: {stage} {done}/{total}"
-                    if progress is not None and total:
-                        progress(done / total, desc=self._upload_status)
 
-                try:
+            def on_progress(stage: str, done: int, total: int, prefix=prefix) -> None:
+                self._upload_status = f"{prefix}: {stage} {done}/{total}"
+                if progress is not None and total:
+                    progress(done / total, desc=self._upload_status)
+
+            try:
+                with self._upload_turn(prefix, progress):
                     report = ingest([stored], self.settings, self.assistant.embedder,
                                     lock_wait_s=self.settings.upload_queue_wait_s,
                                     show_progress=False, on_progress=on_progress, prune=False,
                                     namespace=UPLOAD_NAMESPACE)
-                except IndexBusyError:
-                    stored.unlink(missing_ok=True)
-                    lines.append(f"Not added: {name}: the index stayed busy with another ingest; "
-                                 "try again in a few minutes")
-                    continue
-                except AssistantError as exc:
-                    stored.unlink(missing_ok=True)
-                    lines.append(f"Not added: {name}: {type(exc).__name__}")
-                    log.error("upload ingest failed: %s", exc)
-                    continue
+            except IndexBusyError:
+                stored.unlink(missing_ok=True)
+                lines.append(f"Not added: {name}: the index stayed busy with another ingest; "
+                             "try again in a few minutes")
+                continue
+            except AssistantError as exc:
+                stored.unlink(missing_ok=True)
+                lines.append(f"Not added: {name}: {type(exc).__name__}")
+                log.error("upload ingest failed: %s", exc)
+                continue
             self.assistant.reload()
             if report.problems:
                 stored.unlink(missing_ok=True)
@@ -405,6 +407,13 @@ class ChatApp:
                 raise IndexBusyError("uploads are queued for too long")
         try:
             self._upload_status = f"{what}: starting"
+            # an ingest by another process (`assistant ingest`, a second server) holds the lock
+            while ingest_running(self.settings):
+                if progress is not None:
+                    progress(0.0, desc=f"{what}: waiting for an ingest run by another process")
+                if time.monotonic() > deadline:
+                    raise IndexBusyError("another process kept the index locked")
+                time.sleep(0.5)
             yield
         finally:
             self._upload_status = ""
@@ -428,11 +437,11 @@ class ChatApp:
         if not isinstance(doc_id, str) or not doc_id.startswith(UPLOAD_NAMESPACE):
             return ("Refused: only uploaded documents (uploads/…) can be deleted here; corpus "
                     "documents are managed in the corpus folder.")
-        with self._upload_turn(f"delete {doc_id}", None):
-            try:
+        try:
+            with self._upload_turn(f"delete {doc_id}", None):
                 removed = self.assistant.delete_document(doc_id)
-            except AssistantError as exc:
-                return f"Not deleted: {exc}"
+        except AssistantError as exc:
+            return f"Not deleted: {without_paths(str(exc), self.settings)}"
         return f"Deleted {doc_id} ({removed} passages)."
 
     def reindex_document(self, doc_id: str | None, progress=None, request: Any = None) -> str:

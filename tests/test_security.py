@@ -349,3 +349,30 @@ def test_error_messages_in_the_browser_carry_no_server_paths(tmp_path, embedder)
     result = ChatApp(settings, Assistant(settings, embedder)).api_ask(POLL)
     assert result["error"] and "ingest" in result["answer"]
     assert str(tmp_path) not in result["answer"]
+
+
+def test_an_upload_waits_for_another_process_ingest_and_says_so(small_app, tmp_path):
+    from assistant.ingestion import index_lock
+
+    lock = index_lock(small_app.settings)  # as `assistant ingest` in another process holds it
+    lock.acquire()
+    told, results = threading.Event(), {}
+    messages: list[str] = []
+
+    def progress(fraction, desc=""):
+        messages.append(desc)
+        if "another process" in desc:
+            told.set()
+
+    (tmp_path / "later.txt").write_text("Later report\n\nBelarus imported grain in June.\n")
+    worker = threading.Thread(target=lambda: results.update(
+        message=small_app.add_files([str(tmp_path / "later.txt")], progress)))
+    worker.start()
+    try:
+        assert told.wait(timeout=300)
+    finally:
+        lock.release()
+    worker.join(timeout=600)
+    assert "Added: uploads/later.txt" in results["message"]
+    assert any("waiting for an ingest run by another process" in m for m in messages)
+    small_app.delete_document("uploads/later.txt")
