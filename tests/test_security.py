@@ -154,8 +154,12 @@ def test_changing_documents_needs_the_signed_in_user_when_auth_is_on(small_index
 
 # --- 6. limits that hold before work is done ------------------------------------------------
 def test_gradio_refuses_an_oversized_upload_while_receiving_it(server, small_index):
-    response = _upload(server, "big.txt", b"Belarus. " * 40_000)  # 360 kB > 200 kB limit
+    from gradio.utils import get_upload_folder
+
+    name = f"big-{uuid.uuid4().hex}.txt"
+    response = _upload(server, name, b"Belarus. " * 40_000)  # 360 kB > 200 kB limit
     assert response.status_code == 413
+    assert not list(Path(get_upload_folder()).rglob(name))  # nothing kept in the temp folder
 
 
 def test_a_file_of_tiny_lines_is_refused_before_embedding(server, small_app):
