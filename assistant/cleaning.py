@@ -34,7 +34,7 @@ _UI_LABEL = re.compile(
         you\s+may\s+also\s+like | most\s+(read|popular|viewed) | trending(\s+now)? | don'?t\s+miss(\s+out)? |
         join\s+the\s+conversation | open\s+in\s+app | download\s+(the|our)\s+app | accept(\s+all)?(\s+cookies)? |
         manage\s+(cookies|preferences|consent) | cookie\s+(settings|preferences|policy) | privacy\s+policy |
-        terms(\s+(of\s+(use|service)|and\s+conditions))? | contact\s+us | about\s+us | all\s+rights\s+reserved
+        terms\s+of\s+(use|service) | contact\s+us | about\s+us | all\s+rights\s+reserved
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -56,7 +56,7 @@ _CREDIT = re.compile(
     r"(^\W*(photo(graph)?s?|image|picture|pic|credit|illustration|video|graphic)\s*(credit)?\s*:|"
     r"[(\[]?\b(photo(graph)?|image|picture|pic|credit)s?\s*:\s*([^.!?]|[.](?=\S)){1,80}[)\]]?\s*$|"
     r"\b(getty\s+images|shutterstock|ap\s+photo|afp\s+via\s+getty|reuters/|epa-efe|alamy)\b[^.!?]{0,40}[)\]]?\s*$|"
-    r"^\W*(©|\(c\)|copyright\b))",
+    r"©|\ball\s+rights\s+reserved\b)",
     re.IGNORECASE,
 )
 # Notices the site addresses to the reader: cookie and spam-filter banners, paywall prompts.
@@ -202,13 +202,23 @@ def clean_article_text(raw: str) -> str:
     lines = raw.splitlines(keepends=True)
     cut = _trailing_section_start(lines)
     kept: list[str] = []
+    previous = ""
     for line in lines:
         body = line.rstrip("\r\n")
-        if is_boilerplate_line(body):
+        if is_boilerplate_line(body) and not _continues(previous, body):
             line = " " * len(body) + line[len(body) :]
         kept.append(line)
+        previous = body
     text = "".join(kept)
     return (text[:cut] if cut is not None else text).rstrip()
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A hard-wrapped paragraph's last word alone on its line ('register.', 'or') is prose: the
+    line before it is long and stops mid-sentence."""
+    previous = previous.rstrip()
+    return (len(previous) >= 40 and not previous.endswith((".", "!", "?", ":", "”", '"'))
+            and bool(_words(line)) and line[:1] not in "•·▪‣◦*-")
 
 
 def remove_furniture_lines(text: str) -> str:

@@ -7,10 +7,10 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from assistant.cleaning import clean_article_text, extract_metadata
+from assistant.cleaning import clean_article_text, extract_metadata, remove_furniture_lines
 from assistant.config import Settings
 from assistant.schema import SourceDocument
 from assistant.webpage import WebPage, extract_web_page
@@ -163,8 +163,10 @@ def read_text_file(path: Path, max_bytes: int) -> str:
 
 
 def read_html(html: str, settings: Settings) -> WebPage:
-    """The article text and metadata of an HTML page (see assistant.webpage)."""
-    return extract_web_page(html, settings.html_extraction_mode, settings.html_include_tables)
+    """The article text and metadata of an HTML page (see assistant.webpage), less any furniture
+    line the extractor kept ("Advertisement", "Share on X")."""
+    page = extract_web_page(html, settings.html_extraction_mode, settings.html_include_tables)
+    return replace(page, text=remove_furniture_lines(page.text))
 
 
 def _markdown_to_text(text: str) -> str:

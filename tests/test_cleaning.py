@@ -139,6 +139,14 @@ Another storm story teaser that is long enough to look like prose but is a tease
     assert meta.author == "Jane Roe"
 
 
+def test_licence_lines_and_wrapped_last_words_are_prose():
+    raw = ("  (c) You must retain, in the Source form of any Derivative Works\n"
+           "copyright notice that is included in or attached to the work, and every\n"
+           "voter who moves to another county must, within thirty days, once again\n"
+           "register.\n\nTERMS AND CONDITIONS\n\nCopyright (C) 2007 Free Software Foundation, Inc.\n")
+    assert clean_article_text(raw) == raw.rstrip()
+
+
 def test_web_page_text_loses_furniture_lines_outright():
     text = "Share on Facebook\n\nThe storm reached the coast.\n\nAdvertisement\n\nRoads reopened."
     assert remove_furniture_lines(text) == "The storm reached the coast.\n\nRoads reopened."
