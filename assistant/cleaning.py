@@ -72,6 +72,13 @@ _READER_NOTICE = re.compile(
 )
 # Site navigation: "Home » today » World » <headline>", "News > World > Europe".
 _BREADCRUMB = re.compile(r"^\W*[^»›>]{1,30}(\s[»›>]\s[^»›>]{1,30}){1,}(\s[»›>]\s[^»›>]+)?$")
+# Page furniture of paginated plain text (RFCs, typed reports): "Postel        [Page 5]",
+# "RFC 791        Internet Protocol        September 1981", "Page 3 of 12".
+_PAGE_MARK = re.compile(
+    r"(\[page\s+\d+\]|^\W*page\s+\d+(\s+of\s+\d+)?)\W*$|"
+    r"^\S.*\s{3,}\S.*\s{3,}(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\s*$",
+    re.IGNORECASE,
+)
 _BULLET_TOKEN = re.compile(r"^\s*[•·▪‣◦*-]\s*\S+\s*$")
 # Bylines standing alone: "By Jane Roe", "By Jane Roe and John Smith, Reuters", "Written by".
 _BYLINE_LINE = re.compile(
@@ -171,6 +178,7 @@ def is_boilerplate_line(line: str) -> bool:
     return bool(
         _UI_LABEL.match(stripped) or _COUNTER.match(stripped) or _BULLET_TOKEN.match(stripped)
         or _LINK_TEASER.match(stripped) or _BYLINE_LINE.match(stripped)
+        or (len(words) <= 12 and _PAGE_MARK.search(line.rstrip()))
         or _is_doubled_name(stripped) or _is_date_stamp(stripped)
         or (_BREADCRUMB.match(stripped) and not stripped.endswith("."))
         or (len(words) <= 25 and _CREDIT.search(stripped))

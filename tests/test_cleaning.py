@@ -65,6 +65,8 @@ PROSE_WITH_FURNITURE_WORDS = [
     "Share prices across Asia recovered on Wednesday after two days of losses.",
     "“Subscribe now or lose your place,” the email told customers, according to the complaint.",
     "The 12 comments the agency received all opposed the plan.",
+    "The report runs to 40 pages.",
+    "Page 3 of the report lists every polling station that closed early.",
 ]
 
 # Site furniture of the kinds web pages and scraped text carry.
@@ -87,6 +89,8 @@ FURNITURE_LINES = [
     "Already a subscriber? Log in", "Keep reading with a free trial",
     "Sign up for our daily newsletter to get the latest stories.",
     "You have 2 free articles left this month.", "  • jishiyama8", "* * *",
+    "Postel                                                          [Page 5]",
+    "RFC 791                     Internet Protocol            September 1981", "Page 3 of 12",
 ]
 
 
