@@ -292,7 +292,7 @@ def render_transcript(conversation: Conversation | None) -> str:
 
 
 def render_header(documents: list[dict]) -> str:
-    outlets = sorted({d.get("outlet") for d in documents if d.get("outlet")})
+    outlets = sorted({str(d["outlet"]) for d in documents if d.get("outlet")})
     dates = sorted(filter(None, (parse_date(d.get("date", "")) for d in documents)))
     if not documents:
         summary = "No documents are indexed yet: add some in the Documents tab."

@@ -96,13 +96,13 @@ class ConversationStore:
         return bool(conversation_id) and bool(
             self._query("SELECT 1 FROM conversations WHERE id=?", (conversation_id,)))
 
-    def list(self) -> list[tuple[str, str]]:
+    def summaries(self) -> list[tuple[str, str]]:
         """(id, title), most recently used first."""
         return [(r[0], r[1]) for r in self._query(
             "SELECT id, title FROM conversations ORDER BY updated DESC, created DESC, id")]
 
     def latest(self) -> str | None:
-        found = self.list()
+        found = self.summaries()
         return found[0][0] if found else None
 
     def rename(self, conversation_id: str, title: str) -> None:
@@ -141,7 +141,7 @@ class ConversationStore:
                              (title, conversation_id, NEW_TITLE))
             self._db.execute("UPDATE conversations SET updated=? WHERE id=?",
                              (now, conversation_id))
-        return cursor.lastrowid
+        return int(cursor.lastrowid or 0)
 
     def pending(self, conversation_id: str) -> list[Message]:
         conversation = self.get(conversation_id)

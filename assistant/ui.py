@@ -121,7 +121,8 @@ def example_candidates(documents: list[dict], template: str) -> list[str]:
     """Questions made from document titles, largest documents first, one per outlet first."""
     ranked = sorted(documents, key=lambda d: (-(d.get("chunk_count") or 0), d["doc_id"]))
     seen_outlets: set[str] = set()
-    first, rest = [], []
+    first: list[str] = []
+    rest: list[str] = []
     for doc in ranked:
         title = " ".join((doc.get("title") or "").split())
         if not title or len(title) > 120:
@@ -219,10 +220,10 @@ class ChatApp:
         text = (message or "").strip()
         if not text:
             return None
-        if not self.conversations.exists(conversation_id):
-            conversation_id = self.conversations.create()
-        self.conversations.add_question(conversation_id, text)
-        return conversation_id
+        target = conversation_id if conversation_id and self.conversations.exists(
+            conversation_id) else self.conversations.create()
+        self.conversations.add_question(target, text)
+        return target
 
     def answer_pending(self, conversation_id: str | None, answerer: str | None = None,
                        top_k: int | None = None, sources: list[str] | None = None) -> None:
@@ -563,7 +564,7 @@ class ChatApp:
                 return index_views(documents)
 
             def conversation_views(conversation_id: str | None) -> list:
-                titles = [(title, cid) for cid, title in self.conversations.list()]
+                titles = [(title, cid) for cid, title in self.conversations.summaries()]
                 return [conversation_id or "", gr.Dropdown(choices=titles, value=conversation_id),
                         self.transcript(conversation_id)]
 
@@ -728,7 +729,7 @@ def launch(settings: Settings, assistant: Assistant | None = None, *, block: boo
     running = serve_http(settings, app.assistant, demo, block=block, auth=auth,
                          footer_links=["api"], ssr_mode=False, **app.launch_options())
     if running is not None:
-        running.chat_app = app
+        running.chat_app = app  # type: ignore[attr-defined]
     return running
 
 

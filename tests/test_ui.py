@@ -295,8 +295,8 @@ def test_conversation_store_keeps_order_and_never_answers_twice(tmp_path):
     assert not store.add_answer(q1, "again", {})  # answered (or stopped) questions stay so
     store.rename(second, "  Empty   one ")
     reopened = ConversationStore(tmp_path)
-    assert reopened.list()[0] == (first, "What did the poll find?")  # most recent first
-    assert (second, "Empty one") in reopened.list()
+    assert reopened.summaries()[0] == (first, "What did the poll find?")  # most recent first
+    assert (second, "Empty one") in reopened.summaries()
     assert [m.role for m in reopened.get(first).messages] == ["user", "user", "assistant"]
     assert [m.id for m in reopened.pending(first)] == [q2]
     reopened.delete(first)
@@ -593,7 +593,7 @@ def test_stop_ends_a_pending_answer(server, browser, slow_llm):
         assert len(llm.prompts) >= calls
         page.get_by_label("extractive").check()
         ask(page, "Who is Artyom Shraibman?")
-        stored = [m for conv_id, _ in app.conversations.list()
+        stored = [m for conv_id, _ in app.conversations.summaries()
                   for m in app.conversations.get(conv_id).messages]
         stopped = [m for m in stored if m.data.get("kind") == "stopped"]
         assert len(stopped) == 1
