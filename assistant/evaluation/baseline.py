@@ -5,12 +5,14 @@ SimpleDirectoryReader reads them as text, markup included).
 
 Raw files read by SimpleDirectoryReader (no boilerplate cleaning), the default node parser
 (SentenceSplitter 1024/200), dense retrieval only with the default similarity_top_k=2, and the
-top passages returned as the answer with their sources. Only the embedding model is ours (the same
+top passages returned as the answer with their sources. Follow-ups retrieve with the earlier
+user turns prepended (the stock chat engines would condense them with an LLM). Only the embedding model is ours (the same
 bundled MiniLM), so the comparison isolates the pipeline rather than the model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,11 +65,21 @@ class StockLlamaIndexBaseline:
         self.retriever = self.index.as_retriever(similarity_top_k=top_k)
         self.wide_retriever = self.index.as_retriever(similarity_top_k=5)
 
-    def answer(self, question: str) -> BaselineAnswer:
-        nodes = self.retriever.retrieve(question)
+    @staticmethod
+    def query_text(question: str, history: Sequence[tuple[str, str]] = ()) -> str:
+        """What the stock pipeline retrieves with. Its chat engines condense a follow-up with an
+        LLM; without one, the earlier user turns are prepended, so that "When was it
+        conducted?" still carries its topic."""
+        earlier = [text for role, text in history if role == "user"]
+        return " ".join([*earlier, question])
+
+    def answer(self, question: str, history: Sequence[tuple[str, str]] = ()) -> BaselineAnswer:
+        nodes = self.retriever.retrieve(self.query_text(question, history))
         passages = [(n.node.metadata.get("file_name", ""), n.node.get_content()) for n in nodes]
         text = "\n\n".join(f"{body.strip()} [{i}]" for i, (_, body) in enumerate(passages, 1))
         return BaselineAnswer(text=text, passages=passages)
 
-    def ranked_passages(self, question: str) -> list[str]:
-        return [n.node.get_content() for n in self.wide_retriever.retrieve(question)]
+    def ranked_passages(self, question: str,
+                        history: Sequence[tuple[str, str]] = ()) -> list[str]:
+        query = self.query_text(question, history)
+        return [n.node.get_content() for n in self.wide_retriever.retrieve(query)]

@@ -7,12 +7,37 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.verify import ClaimVerifier, split_claims
 
 
 def _normalise(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", " ", text).lower()
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None ("n/a") when nothing was counted: an undefined ratio is
+    never reported as a perfect or a zero score."""
+    return numerator / denominator if denominator else None
+
+
+def format_score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def answer_relevance(question: str, answer_text: str, encoder) -> tuple[float, int] | None:
+    """(summed relevance, sentences) of an answer: each of the answer's own sentences scores its
+    cosine similarity to the question (RAGAS answer relevancy without an LLM). A verbatim dump of
+    passages is fully "supported" by them, but most of its sentences are about something else,
+    so it scores low here where a focused answer scores high. None for an empty answer."""
+    claims = [c.text for c in split_claims(answer_text)]
+    if not claims:
+        return None
+    vectors = encoder([question, *claims])
+    similarities = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+    return float(similarities.sum()), len(claims)
 
 
 def key_fact_score(answer_text: str, key_facts: Sequence[Sequence[str]]) -> float:
@@ -66,16 +91,16 @@ class CitationScores:
     verdicts: tuple[tuple[str, bool], ...] = ()
 
     @property
-    def faithfulness(self) -> float:
-        return self.supported_claims / self.claims if self.claims else 1.0
+    def faithfulness(self) -> float | None:
+        return ratio(self.supported_claims, self.claims)
 
     @property
-    def citation_recall(self) -> float:
-        return self.cited_supported_claims / self.claims if self.claims else 1.0
+    def citation_recall(self) -> float | None:
+        return ratio(self.cited_supported_claims, self.claims)
 
     @property
-    def citation_precision(self) -> float:
-        return self.precise_citations / self.citations if self.citations else 1.0
+    def citation_precision(self) -> float | None:
+        return ratio(self.precise_citations, self.citations)
 
 
 def citation_scores(answer_text: str, passages: dict[int, str],
@@ -116,10 +141,9 @@ def abstention_scores(should_abstain: Sequence[bool], abstained: Sequence[bool])
     positives = sum(s for s, _ in pairs)
     answerable = len(pairs) - positives
     return {
-        "abstention_precision": true_pos / predicted if predicted else 1.0,
-        "abstention_recall": true_pos / positives if positives else 1.0,
-        "false_abstention_rate": sum(a and not s for s, a in pairs) / answerable
-        if answerable else 0.0,
+        "abstention_precision": ratio(true_pos, predicted),
+        "abstention_recall": ratio(true_pos, positives),
+        "false_abstention_rate": ratio(sum(a and not s for s, a in pairs), answerable),
     }
 
 
