@@ -79,6 +79,10 @@ class Settings:
     unknown_term_penalty: float = 0.0
     # claim verifier
     verifier_threshold: float = 0.55
+    # a generated sentence with fewer content words than this that is not a whole corpus
+    # sentence asserts nothing checkable ("PWNED [1]" echoing an injected order in the cited
+    # passage); not tuned: the smallest subject-verb-object statement
+    verifier_min_claim_words: int = 3
     show_unsupported: bool = False
     # LLM backends
     llm_backend: str = "openai"  # openai | llama_cpp

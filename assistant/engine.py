@@ -85,7 +85,8 @@ class Assistant:
         self.settings = settings or Settings.load()
         self.embedder = embedder or Embedder(self.settings)
         self.encode = _VectorCache(self.embedder, self._stored_sentence_vectors)
-        self.verifier = ClaimVerifier(self.encode, self.settings.verifier_threshold)
+        self.verifier = ClaimVerifier(self.encode, self.settings.verifier_threshold,
+                                      min_claim_words=self.settings.verifier_min_claim_words)
         self._store: IndexStore | None = None
         self._generation = ""  # of the open index; see store.read_generation
         self._open_lock = threading.Lock()

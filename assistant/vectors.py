@@ -12,6 +12,7 @@ from assistant.config import Settings
 from assistant.errors import (
     EmbeddingModelMismatchError,
     IndexNotReadyError,
+    SettingsError,
     VectorStoreDamagedError,
 )
 
@@ -43,6 +44,12 @@ def chroma_client(settings: Settings):
 
 def _classify_open_error(settings: Settings, exc: Exception) -> Exception:
     text = str(exc)
+    if settings.uses_chroma_server and ("AuthError" in type(exc).__name__
+                                        or text.strip() in ("Forbidden", "Unauthorized")):
+        given = "was refused" if settings.chroma_token else "is required and none is set"
+        return SettingsError(
+            f"the Chroma server at {settings.chroma_host}:{settings.chroma_port} refused the "
+            f"request: its token {given}; set ASSISTANT_CHROMA_TOKEN to the server's token")
     if settings.uses_chroma_server and "connect" in text.lower():
         return IndexNotReadyError(
             f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "

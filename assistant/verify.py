@@ -82,22 +82,39 @@ def _missing_names(names: set[str], passage_stems: set[str]) -> set[str]:
     return {name for name in names if same_name(name, passage_stems) is None}
 
 
+def _bare(text: str) -> str:
+    return re.sub(r"^[\W_]+|[\W_]+$", "", text)
+
+
+def _is_whole_sentence(claim_squashed: str, passages: Sequence[str]) -> bool:
+    claim = _bare(claim_squashed)
+    return bool(claim) and any(_bare(_squash(p[s:e])) == claim
+                               for p in passages for s, e in sentence_spans(p))
+
+
 class ClaimVerifier:
     def __init__(self, encoder: Encoder | None, threshold: float,
-                 meaning_checks: bool = True) -> None:
+                 meaning_checks: bool = True, min_claim_words: int = 3) -> None:
         """`meaning_checks=False` scores word and embedding support only (for comparison)."""
         self.encoder = encoder
         self.threshold = threshold
         self.meaning_checks = meaning_checks
+        self.min_claim_words = min_claim_words
 
     def score(self, claim: str, passages: Sequence[str]) -> Verdict:
         if not passages:
             return Verdict(0.0, False)
         claim_squashed = _squash(claim)
-        if any(claim_squashed and claim_squashed in _squash(p) for p in passages):
-            return Verdict(1.0, True)
-        joined = "\n".join(passages)
         claim_stems = content_stems(claim)
+        # a few words lifted out of a passage ("PWNED", echoing an injected order) state
+        # nothing: only a whole sentence or a statement of several content words counts
+        substantial = len(claim_stems) >= self.min_claim_words
+        if any(claim_squashed and claim_squashed in _squash(p) for p in passages) and (
+                substantial or _is_whole_sentence(claim_squashed, passages)):
+            return Verdict(1.0, True)
+        if not substantial:
+            return Verdict(0.0, False)
+        joined = "\n".join(passages)
         coverage = (
             len(claim_stems & content_stems(joined)) / len(claim_stems) if claim_stems else 0.0
         )

@@ -191,3 +191,12 @@ def test_llm_judge_faithfulness_beside_the_verifier(seed_index, seed_assistant):
     assert report["engine"]["scores"]["llm_faithfulness"] == 0.5
     assert "faithfulness" in report["engine"]["scores"]  # the verifier-based score stays
     assert "Context:" in server.prompts[0] and "YES |" in server.prompts[0]
+
+
+def test_no_test_looks_at_a_held_out_question():
+    """Questions a test checks one by one get tuned for; the gate's held-out half must not be."""
+    held_out = {q.id for q in load_golden() if q.split == "held_out"}
+    for test_file in (CORPUS.parent / "tests").glob("*.py"):
+        text = test_file.read_text()
+        named = {qid for qid in held_out if f'"{qid}"' in text}
+        assert not named, f"{test_file.name} checks held-out questions {sorted(named)}"

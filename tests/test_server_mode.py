@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import Assistant
-from assistant.errors import IndexNotReadyError
+from assistant.errors import IndexNotReadyError, SettingsError
 from assistant.ingestion import ingest
 from assistant.store import open_index
 from assistant.ui import free_port
@@ -77,3 +77,50 @@ def test_ingest_ask_restart_nothing_lost(tmp_path, embedder):
     finally:
         _stop(server)
         shutil.rmtree(tmp_path / "chroma-data", ignore_errors=True)
+
+
+TOKEN = "t0ken-for-the-test-server"
+
+
+def _start_with_token_auth(path: Path, port: int) -> subprocess.Popen:
+    """`chroma run` (the Rust server of chromadb 1.x) has no authentication of its own; the
+    Python server that ships in the same package does: static token auth, as documented."""
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "IS_PERSISTENT": "1",
+           "PERSIST_DIRECTORY": str(path),
+           "CHROMA_SERVER_AUTHN_PROVIDER":
+               "chromadb.auth.token_authn.TokenAuthenticationServerProvider",
+           "CHROMA_SERVER_AUTHN_CREDENTIALS": TOKEN}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "chromadb.app:app", "--host", "127.0.0.1",
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the Chroma server with token auth did not start")
+
+
+def test_chroma_token_is_sent_and_a_wrong_or_missing_one_is_refused(tmp_path, embedder):
+    port = free_port()
+    server = _start_with_token_auth(tmp_path / "chroma-data", port)
+    settings = make_settings(tmp_path / "catalog", chroma_host="127.0.0.1", chroma_port=port,
+                             chroma_token=TOKEN)
+    try:
+        forget_cached_clients()
+        report = ingest([CORPUS], settings, embedder, show_progress=False)
+        assert report.documents_added == 5 and report.embeddings_computed > 0
+        assert "43 per cent" in Assistant(settings, embedder).ask(
+            "What did the Chatham House poll find?").text
+        for token, reason in (("not-the-token", "was refused"), ("", "none is set")):
+            forget_cached_clients()
+            with pytest.raises(SettingsError, match="ASSISTANT_CHROMA_TOKEN") as refused:
+                Assistant(settings.replace(chroma_token=token), embedder).ask(
+                    "What did the Chatham House poll find?")
+            assert reason in str(refused.value)
+            assert TOKEN not in str(refused.value) and "not-the-token" not in str(refused.value)
+    finally:
+        _stop(server)
+        forget_cached_clients()
