@@ -206,8 +206,9 @@ def gate_failures(scores: dict, thresholds: dict, baseline: dict | None = None) 
             failures.append(f"{metric} = {value:.3f} > {bound:.3f}")
         elif not ceiling and value < bound:
             failures.append(f"{metric} = {value:.3f} < {bound:.3f}")
-    for metric, margin in thresholds.get("vs_stock", {}).items() if baseline else ():
-        engine, stock = scores.get(metric), baseline.get(metric)
+    comparisons = thresholds.get("vs_stock", {}) if baseline is not None else {}
+    for metric, margin in comparisons.items():
+        engine, stock = scores.get(metric), (baseline or {}).get(metric)
         if engine is None or stock is None or engine < stock + margin:
             failures.append(f"{metric} = {format_score(engine)} does not beat the stock "
                             f"baseline's {format_score(stock)} by {margin}")
