@@ -16,7 +16,7 @@ from assistant.errors import (
     IndexNotReadyError,
     VectorStoreDamagedError,
 )
-from assistant.vectors import VectorStore
+from assistant.vectors import CollectionMissingError, VectorStore
 
 UPLOADS_SUBDIR = "uploads"
 GENERATION_FILE = "generation"
@@ -152,7 +152,7 @@ def open_index(settings: Settings, embedder: Embedder, create: bool = False) -> 
                           "embedding_precision": embedder.precision})
     try:
         vectors = VectorStore(settings, identity, dimension, create=create)
-    except IndexNotReadyError as exc:
+    except CollectionMissingError as exc:
         has_passages = catalog.count_chunks() > 0
         catalog.close()
         if has_passages:

@@ -42,6 +42,10 @@ def chroma_client(settings: Settings):
     )
 
 
+class CollectionMissingError(IndexNotReadyError):
+    """The vector store answers but has no collection for this index."""
+
+
 def _classify_open_error(settings: Settings, exc: Exception) -> Exception:
     text = str(exc)
     if settings.uses_chroma_server and ("AuthError" in type(exc).__name__
@@ -55,7 +59,7 @@ def _classify_open_error(settings: Settings, exc: Exception) -> Exception:
             f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
             f"({type(exc).__name__}); is `chroma run` started?")
     if "does not exist" in text or "NotFound" in type(exc).__name__:
-        return IndexNotReadyError(
+        return CollectionMissingError(
             f"no collection {settings.collection!r} in the vector store; run ingest first")
     return VectorStoreDamagedError(
         f"the vector store could not be opened ({text}); run `assistant ingest PATHS` (a plain "
