@@ -108,8 +108,8 @@ def test_answer_relevance_tells_a_verbatim_dump_from_a_grounded_answer(embedder)
     article = documents["002_24c47c4952debea1.txt"]
     start = article.index("British think-tank Chatham House")
     grounded = article[start : article.index("invasion of Ukraine.", start) + 20] + " [1]"
-    dump = "\n\n".join(f"{text[:1500].strip()} [{i}]"
-                         for i, text in enumerate(documents.values(), 1))
+    dump = "\n\n".join(f"{text[: text.rfind('. ', 0, 1500) + 1].strip()} [{i}]"
+                         for i, text in enumerate(documents.values(), 1))  # whole sentences
     passages = {i: text for i, text in enumerate(documents.values(), 1)}
     for answer in (grounded, dump):
         assert citation_scores(answer, passages, verifier).faithfulness == 1.0
