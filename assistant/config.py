@@ -41,10 +41,9 @@ class Settings:
     # auto (the fastest faithful precision here, see embedding.best_precision) | float32 |
     # bfloat16 | float16 (GPU) | int8; the precision used is recorded in the index and reports
     embedding_dtype: str = "auto"
-    # let auto pick ONNX dynamic int8 on VNNI CPUs. Off: on the seed golden set int8 kept
-    # retrieval (hit@5 0.978, MRR 0.883 vs 0.885) but key-fact accuracy fell 0.880 -> 0.859, more
-    # than the 1 point allowed (README "Choices, measured"); ASSISTANT_EMBEDDING_DTYPE=int8 still
-    # selects it explicitly
+    # let auto pick ONNX dynamic int8 on VNNI CPUs. Off: on the seed golden set
+    # (eval/embedding_check.py) int8 lost 2.2 points of hit@5 and key-fact accuracy against
+    # float32, more than the 1 point allowed; ASSISTANT_EMBEDDING_DTYPE=int8 still selects it
     embedding_int8: bool = False
     embedding_batch_size: int = 32
     # exported ONNX models, one file per weights fingerprint, export code version and precision
