@@ -61,6 +61,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.engine import Assistant
 
     assistant = Assistant(_settings(args))
+    if args.explain:
+        explanation = assistant.explain(args.question, sources=args.source or None,
+                                        top_k=args.top_k, answerer=args.answerer)
+        if args.json:
+            print(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print(explanation.to_text())
+        return EXIT_OK
     answer = assistant.ask(
         args.question, sources=args.source or None, top_k=args.top_k, answerer=args.answerer
     )
@@ -117,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--source", action="append", help="only these document ids (repeatable)")
     ask.add_argument("--top-k", type=int)
     ask.add_argument("--answerer", choices=["extractive", "llm"])
+    ask.add_argument("--explain", action="store_true",
+                     help="show the candidates and their scores, the abstention decision and "
+                          "its margin, the follow-up rewrite and a verdict for each stage")
     ask.set_defaults(func=cmd_ask)
 
     serve = commands.add_parser("serve", help="start the web chat")

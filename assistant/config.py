@@ -72,10 +72,20 @@ class Settings:
     max_history_tokens: int = 600
     answer_token_budget: int = 220
     max_answer_sentences: int = 4
-    # abstention: calibrated on the golden set (eval/calibrate.py); see eval/thresholds.toml
-    min_support_score: float = 0.505
-    # support is discounted by the share of the question's term weight absent from the corpus
-    unknown_term_penalty: float = 0.0
+    # sentence score = weights · (cosine to the question, IDF share of the question's terms in
+    # the sentence, the same in its context, answer-type match, share of the focus words)
+    # minus the last weight for a sentence that asks or leaves open rather than states. Tuned
+    # on the dev halves of the benchmark corpora (eval/benchmark; /tmp-free: see README).
+    sentence_score_weights: tuple[float, ...] = (0.5, 0.3, 0.2, 0.15, 0.15, 0.15)
+    # scales the per-question-type gap below the best sentence that further sentences may have
+    selection_gap_scale: float = 1.0
+    # abstention: a logistic model over assistant/abstention.FEATURES (bias first), answered
+    # when its probability reaches `abstention_threshold`. Fitted on the dev halves of the
+    # benchmark corpora (seed news, licences, news web pages, encyclopedia) by
+    # `python eval/fit_abstention.py`; see README "Abstention".
+    abstention_weights: tuple[float, ...] = (-1.951, 1.683, -0.161, -3.493, 2.862, -0.827, -1.34,
+                                               1.386, 0.998)
+    abstention_threshold: float = 0.3
     # claim verifier
     verifier_threshold: float = 0.55
     # a generated sentence with fewer content words than this that is not a whole corpus
@@ -215,6 +225,9 @@ def _coerce(name: str, value: Any, hint: Any) -> Any:
             return float(value)
         if hint is Path:
             return Path(value)
+        if "tuple" in text and "float" in text:
+            parts = value.split(",") if isinstance(value, str) else value
+            return tuple(float(v) for v in parts)
         if "tuple" in text:
             if isinstance(value, str):
                 return tuple(p for p in value.split(os.pathsep) if p)

@@ -15,11 +15,12 @@ _REFERRING_WORDS = {
     "it", "its", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "this",
     "that", "these", "those", "there", "then", "such", "the same", "former", "latter",
 }
-_FOLLOW_UP_OPENERS = ("and ", "but ", "so ", "what about", "how about", "why not", "also ")
-# question words and light verbs that say nothing about the topic
+_FOLLOW_UP_OPENERS = ("and ", "but ", "so ", "what about", "how about", "why not", "also ",
+                      "what else", "anything else", "and?", "why?", "how?", "when?", "where?")
+# question words and light verbs that say nothing about the topic of any corpus
 _NON_TOPIC = {
     "what", "why", "when", "where", "who", "whom", "which", "how", "find", "found", "happen",
-    "happened", "think", "tell", "explain", "mean", "know", "sent", "send",
+    "happened", "think", "tell", "explain", "mean", "know",
 }
 
 
@@ -65,12 +66,17 @@ def bound_history(turns: list[Turn], max_tokens: int) -> list[Turn]:
 
 
 def is_follow_up(question: str) -> bool:
+    """A question leans on the conversation when it opens like a continuation ("and what
+    about ..."), has (almost) no topic of its own ("When?", "Why is that?"), or refers back
+    with a pronoun and names little else ("When was it conducted?"). A question that names its
+    own topic ("What is the GDP of Belarus?") stands on its own, however short."""
     words = tokens(question)
     lowered = question.strip().lower()
     if lowered.startswith(_FOLLOW_UP_OPENERS):
         return True
     topic_words = [w for w in content_words(question) if w not in _NON_TOPIC]
-    return len(topic_words) <= 2 or bool(_REFERRING_WORDS & set(words)) and len(topic_words) <= 4
+    refers_back = bool(_REFERRING_WORDS & set(words))
+    return len(topic_words) <= 1 or (refers_back and len(topic_words) <= 3)
 
 
 def _topic_terms(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from assistant import sentence_vectors
+from assistant.abstention import AbstentionDecision, decide
 from assistant.chunking import count_tokens
 from assistant.config import Settings
 from assistant.conversation import bound_history, rewrite_standalone, validate_history
@@ -26,13 +27,14 @@ from assistant.errors import (
     InvalidQuestionError,
     VectorStoreDamagedError,
 )
-from assistant.extractive import ExtractiveAnswerer
+from assistant.explain import Explanation, Trace, explain
+from assistant.extractive import ExtractiveAnswerer, Selection, citation_for
 from assistant.guard import is_off_task
 from assistant.prompts import load_extractive_templates
 from assistant.retrieval import HybridRetriever
-from assistant.schema import Answer
+from assistant.schema import Answer, Citation
 from assistant.store import REPAIR_VECTORS, IndexStore, open_index, read_generation
-from assistant.text import content_stems
+from assistant.text import content_stems, stem, stopwords, tokens
 from assistant.vectors import forget_cached_clients
 from assistant.verify import ClaimVerifier
 
@@ -186,6 +188,25 @@ class Assistant:
         top_k: int | None = None,
         answerer: str | None = None,
     ) -> Answer:
+        return self._answer(question, history, sources, top_k, answerer, None)
+
+    def explain(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] | None = None,
+        *,
+        sources: Sequence[str] | None = None,
+        top_k: int | None = None,
+        answerer: str | None = None,
+    ) -> Explanation:
+        """Answer as `ask` does and say why: scores, the abstention margin, stage verdicts."""
+        trace = Trace(question=question, sources=list(sources) if sources else None,
+                      weights=self.settings.abstention_weights)
+        answer = self._answer(question, history, sources, top_k, answerer, trace)
+        return explain(trace, answer)
+
+    def _answer(self, question: Any, history: Any, sources: Sequence[str] | None,
+                top_k: int | None, answerer: str | None, trace: Trace | None) -> Answer:
         question = self._validate_question(question)
         self.reopen_if_rebuilt()
         turns = bound_history(validate_history(history), self.settings.max_history_tokens)
@@ -193,13 +214,24 @@ class Assistant:
         answerer = answerer or self.settings.answerer
         if answerer not in ANSWERERS:
             raise InvalidArgumentError(f"unknown answerer {answerer!r}; use one of {ANSWERERS}")
+        if trace is not None:
+            trace.question = question
         if is_off_task(question):
+            if trace is not None:
+                trace.off_task = True
             return self._refusal(question, question, "off_task", "off-task or injection attempt")
         standalone = rewrite_standalone(question, turns)
+        if trace is not None:
+            trace.standalone_question = standalone
+            trace.follow_up = standalone != question
         if answerer == "llm":
+            if trace is not None:  # the LLM path starts from the same extractive stages
+                self.answer_extractive(question, standalone, sources=sources, top_k=top_k,
+                                       trace=trace)
             answer = self._llm().answer(question, standalone, turns, sources=sources, top_k=top_k)
         else:
-            answer = self.answer_extractive(question, standalone, sources=sources, top_k=top_k)
+            answer = self.answer_extractive(question, standalone, sources=sources, top_k=top_k,
+                                            trace=trace)
         return self.with_pages(answer)
 
     def with_pages(self, answer: Answer) -> Answer:
@@ -217,34 +249,71 @@ class Assistant:
         *,
         sources: Sequence[str] | None = None,
         top_k: int | None = None,
+        trace: Trace | None = None,
     ) -> Answer:
+        searched = {"question": standalone, "sources": list(sources) if sources else None,
+                    "documents": None if sources else self.store.catalog.count_documents()}
+        if self._unreadable_language(standalone):
+            if trace is not None:
+                trace.unreadable_language = True
+            return self._refusal(question, standalone, "language",
+                                 "no English words and none the documents use",
+                                 searched=searched)
         retrieval = self.retriever.retrieve(standalone, top_k=top_k, sources=sources)
         extractive = self.extractive
         ranked = extractive.score_candidates(standalone, retrieval.question_vector,
                                              retrieval.chunks)
         selection = extractive.select(standalone, ranked)
-        support = self.support(standalone, selection.best_score)
-        if not selection.candidates or support < self.settings.min_support_score:
+        decision = self.decide(standalone, selection)
+        searched["passages"] = len(retrieval.chunks)
+        if trace is not None:
+            trace.passages = list(retrieval.chunks)
+            trace.sentences = list(ranked)
+            trace.decision = decision
+        if not selection.candidates or not decision.answerable:
             return self._refusal(
                 question, standalone, "unsupported",
-                f"support {support:.3f} < {self.settings.min_support_score}",
+                f"answer probability {decision.probability:.3f} < {decision.threshold}",
+                searched=searched, nearest=self._nearest(ranked),
             )
         answer = extractive.compose(question, selection)
         answer.standalone_question = standalone
-        answer.notes.append(f"support={support:.3f}")
+        answer.searched = searched
+        answer.notes.append(f"answer probability={decision.probability:.3f}")
         return answer
 
-    def support(self, question: str, best_sentence_score: float) -> float:
-        """The abstention score: the best sentence's score, discounted by the share of the
-        question's term weight that occurs nowhere in the corpus (a term the articles never use
-        is strong evidence that they do not answer the question)."""
-        stems = content_stems(question)
-        if not stems:
-            return best_sentence_score
-        weights, frequencies = self._term_stats(frozenset(stems))
-        unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
-        share = unknown / (sum(weights.values()) or 1.0)
-        return best_sentence_score * (1.0 - self.settings.unknown_term_penalty * share)
+    @staticmethod
+    def _nearest(ranked: list, limit: int = 3) -> list[Citation]:
+        """The best sentence of each of the closest passages: shown on a refusal as 'closest,
+        not an answer', never as a citation of the answer."""
+        chosen, seen = [], set()
+        for candidate in ranked:
+            if candidate.retrieved.chunk.chunk_id in seen:
+                continue
+            seen.add(candidate.retrieved.chunk.chunk_id)
+            chosen.append(citation_for(len(chosen) + 1, candidate))
+            if len(chosen) == limit:
+                break
+        return chosen
+
+    def decide(self, question: str, selection: Selection) -> AbstentionDecision:
+        """Whether the selected sentences answer the question (assistant/abstention.py)."""
+        stems = frozenset(content_stems(question))
+        frequencies = self._term_stats(stems)[1] if stems else {}
+        evidence = self.extractive.evidence(question, list(selection.ranked), frequencies)
+        return decide(evidence, self.settings.abstention_weights,
+                      self.settings.abstention_threshold)
+
+    def _unreadable_language(self, question: str) -> bool:
+        """True for a question with several words, none of them an English function word and
+        none used anywhere in the documents: most likely another language or script."""
+        words = tokens(question)
+        if len(words) < 3 or any(w in stopwords() for w in words):
+            return False
+        stems = frozenset(stem(w) for w in words)
+        frequencies = self._term_stats(stems)[1]
+        known = sum(1 for s in stems if frequencies.get(s))
+        return known <= len(stems) // 4
 
     # --- parts used by ask -----------------------------------------------------------------
     @property
@@ -302,23 +371,28 @@ class Assistant:
             )
         return cleaned
 
-    def _refusal(self, question: str, standalone: str, kind: str, note: str) -> Answer:
+    def _refusal(self, question: str, standalone: str, kind: str, note: str, *,
+                 searched: dict | None = None, nearest: list[Citation] | None = None) -> Answer:
         template = self.templates["refusal"][kind]
+        sources = (searched or {}).get("sources")
         return Answer(
-            text=template.format(topics=self._topics()),
+            text=template.format(scope=self._scope(sources), question=standalone),
             citations=[],
             abstained=True,
             question=question,
             standalone_question=standalone,
             notes=[note],
+            searched=searched or {},
+            nearest=nearest or [],
         )
 
-    def _topics(self) -> str:
-        titles = [d["title"] or d["doc_id"] for d in self.documents()]
-        shown = "; ".join(f"“{t}”" for t in titles[:5])
-        if len(titles) > 5:
-            shown += f" and {len(titles) - 5} more"
-        return shown
+    def _scope(self, sources: Sequence[str] | None) -> str:
+        if sources:
+            names = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more"
+                                               if len(sources) > 3 else "")
+            return f"only the document{'s' if len(sources) > 1 else ''} selected: {names}"
+        count = self.store.catalog.count_documents()
+        return f"all {count} indexed document{'s' if count != 1 else ''}"
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

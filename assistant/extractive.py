@@ -12,10 +12,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.abstention import AbstentionEvidence
 from assistant.chunking import count_tokens
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
-from assistant.text import content_stems, numbers, sentence_spans, tokens
+from assistant.text import (
+    content_stems,
+    content_words,
+    numbers,
+    proper_names,
+    sentence_spans,
+    stem,
+    tokens,
+)
 
 Encoder = Callable[[list[str]], np.ndarray]
 IdfLookup = Callable[[set[str]], dict[str, float]]
@@ -26,9 +35,10 @@ _COMPARE = re.compile(
     r"(sources|outlets|articles) say|do the (sources|articles|outlets))\b",
     re.I,
 )
+# general English markers of a reason or consequence (not topic words of any corpus)
 _CAUSAL = re.compile(
-    r"\b(because|since|as a result|due to|reasons?|so that|therefore|thus|fear(s|ed)?|prefer(s|red)?|"
-    r"would mean|consequences?|risk|afraid|against|given|in order to|motivated)\b",
+    r"\b(because|since|as a result|due to|owing to|reasons?|so that|therefore|thus|hence|"
+    r"in order to|caus(e|es|ed)|lead(s)? to|led to|consequences?|so as to|for fear)\b",
     re.I,
 )
 # text in a document that looks like our citation markers would forge citations in the answer
@@ -40,11 +50,19 @@ _EXPECTS_NUMBER = re.compile(r"^\s*(how (many|much|old|long|far)|what (percentag
 _EXPECTS_TIME = re.compile(r"^\s*(when|what (year|date|day|month|time)|since when|in what year|"
                            r"on what (date|day))\b", re.I)
 _TIME_WORDS = re.compile(
-    r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
-    r"week|month|year|ago|since|decade|century|spring|summer|autumn|winter)s?\b", re.I)
-_FACTOID = re.compile(r"^\s*(who|when|where|which|what (percentage|share|number|year|date|day)|"
-                      r"how (many|much|old|long))\b", re.I)
+    r"\b(\d{3,4}s?|\d{1,2}(st|nd|rd|th)|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+    r"tonight|week|month|year|day|date|time|hour|ago|since|until|till|before|after|upon|when|"
+    r"once|during|within|decade|century|era|period|spring|summer|autumn|fall|winter|"
+    r"morning|evening|night|later|earlier|soon|immediately|dated?)s?\b", re.I)
+_ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+_ASKS_WHERE = re.compile(r"^\s*where\b", re.I)
+# a sentence that asks or leaves open rather than states ("Now the question is whether ...")
+_UNRESOLVED = re.compile(r"\?\s*[”\"’']?\s*$|\b(question is|remains? (to be seen|unclear)|"
+                         r"unclear (whether|if)|it is not (known|clear))\b", re.I)
+_FACTOID = re.compile(r"^\s*(who|whom|whose|when|where|which|what (percentage|share|number|year|"
+                      r"date|day)|how (many|much|old|long|far))\b", re.I)
 
 
 @dataclass
@@ -54,9 +72,14 @@ class Candidate:
     local_end: int
     text: str
     similarity: float = 0.0
-    keyword: float = 0.0
+    keyword: float = 0.0  # IDF share of the question's terms in the sentence
+    context_keyword: float = 0.0  # ... in the sentence, its neighbours and the document title
+    missing_specific: float = 0.0  # rarest question term absent from that context (IDF / max)
+    answer_type: float = 1.0  # holds the kind of answer asked for (number, time, name)
+    focus: float = 1.0  # share of the words naming what is asked for ("How much RAM ...")
     score: float = 0.0
     vector: np.ndarray | None = None
+    context_stems: frozenset[str] = frozenset()
 
     @property
     def doc_id(self) -> str:
@@ -72,6 +95,7 @@ class Selection:
     candidates: list[Candidate]
     best_score: float
     question_type: str
+    ranked: tuple[Candidate, ...] = ()  # every scored candidate, best first (for abstention)
 
 
 def question_type(question: str) -> str:
@@ -110,27 +134,79 @@ def _next_sentence(candidate: Candidate) -> Candidate | None:
 
 
 def satisfies_answer_type(question: str, sentence: str) -> bool:
-    """A sentence can only answer 'how many ...' with a number and 'when ...' with a time."""
+    """Whether a sentence holds the kind of answer asked for: a number for 'how many', a time
+    expression for 'when', a name the question does not already contain for 'who'/'where'."""
     if _EXPECTS_NUMBER.search(question):
         return bool(numbers(sentence))
     if _EXPECTS_TIME.search(question):
-        return bool(_TIME_WORDS.search(sentence))
+        return bool(_TIME_WORDS.search(sentence) or numbers(sentence))
+    if _ASKS_WHO.search(question) or _ASKS_WHERE.search(question):
+        return bool(proper_names(" " + sentence) - content_stems(question))
     return True
 
 
-def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
+_FOCUS = re.compile(
+    r"^\s*(?:(?:in|on|at|for|from|by|to|of|with|under|during|since)\s+)?"
+    r"(?:what|which|how\s+(?:much|many|long|old|far|big|large|high|tall|heavy|fast))\s+"
+    r"(?P<phrase>.+?)(?:\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
+    r"should|may|might|must)\b|[?]|$)", re.I)
+_FOCUS_AFTER_BE = re.compile(r"^\s*(?:what|which)\s+(?:is|was|are|were)\s+(?P<phrase>[^?]+)", re.I)
+# focus words that only name the kind of answer; the answer-type check covers them
+_ANSWER_KIND_WORDS = {"year", "date", "day", "month", "time", "number", "percentage", "percent",
+                      "amount", "age", "kind", "type", "sort", "name", "much", "many", "in"}
+
+
+def question_focus(question: str) -> list[str]:
+    """The words naming what is asked for: "How much RAM does ..." -> ["ram"], "What CVE
+    identifier was ..." -> ["cve", "identifier"], "What was X's annual revenue?" -> ["x",
+    "annual", "revenue"]. An answer has to say something about them."""
+    match = _FOCUS.match(question)
+    phrase = match.group("phrase") if match else ""
+    # without an auxiliary verb the phrase runs on into the rest of the question
+    limit = 4 if match and match.end() < len(question.rstrip(" ?")) else 2
+    if not phrase or phrase.split()[0].lower() in {"is", "was", "are", "were"}:
+        after_be = _FOCUS_AFTER_BE.match(question)
+        phrase = after_be.group("phrase") if after_be else ""
+        limit = 4
+    words = [w for w in content_words(phrase) if w not in _ANSWER_KIND_WORDS]
+    return words[:limit]
+
+
+def _focus_coverage(focus: list[str], sentence: str) -> float:
+    """Share of the focus words found in the sentence, a word counting when it occurs inside
+    a sentence word ("pixel" in "megapixels") or shares its stem."""
+    if not focus:
+        return 1.0
+    words = tokens(sentence)
+    stems = {stem(w) for w in words}
+    found = sum(1 for f in focus if stem(f) in stems or any(f in w for w in words))
+    return found / len(focus)
+
+
+def _is_heading(sentence: str) -> bool:
+    """A short line without closing punctuation: a heading, caption or menu item."""
+    return not sentence.rstrip().endswith(_SENTENCE_END) and len(tokens(sentence)) < 12
+
+
+def _candidates(retrieved: list[RetrievedChunk]) -> list[tuple[Candidate, frozenset[str]]]:
+    """Each usable sentence with the stems of its context: itself, its neighbours in the
+    passage and the document title (questions often name the topic only the title states)."""
     seen: set[tuple[str, int]] = set()
-    found: list[Candidate] = []
+    found: list[tuple[Candidate, frozenset[str]]] = []
     for item in retrieved:
-        for candidate in _sentences(item):
+        sentences = list(_sentences(item))
+        stems = [content_stems(c.text) for c in sentences]
+        title_stems = content_stems(item.chunk.title or "")
+        for i, candidate in enumerate(sentences):
             sentence = candidate.text
             key = (candidate.doc_id, candidate.absolute_start)
-            is_heading = not sentence.endswith(_SENTENCE_END)
             forged_marker = bool(_MARKER_LIKE.search(sentence))
-            if key in seen or len(tokens(sentence)) < 5 or is_heading or forged_marker:
+            if (key in seen or len(tokens(sentence)) < 5 or _is_heading(sentence)
+                    or forged_marker):
                 continue
             seen.add(key)
-            found.append(candidate)
+            context = stems[i].union(*stems[max(0, i - 1): i + 2], title_stems)
+            found.append((candidate, frozenset(context)))
     return found
 
 
@@ -146,24 +222,61 @@ class ExtractiveAnswerer:
     def score_candidates(
         self, question: str, question_vector: np.ndarray, retrieved: list[RetrievedChunk]
     ) -> list[Candidate]:
-        candidates = [c for c in _candidates(retrieved)
-                      if satisfies_answer_type(question, c.text)]
-        if not candidates:
+        found = _candidates(retrieved)
+        if not found:
             return []
+        candidates = [c for c, _ in found]
         vectors = self.encoder([c.text for c in candidates])
         question_stems = content_stems(question)
         weights = self.idf(question_stems)
         total_weight = sum(weights.values()) or 1.0
-        causal_bonus = 0.05 if question_type(question) == "why" else 0.0
-        for candidate, vector in zip(candidates, vectors, strict=True):
+        top_weight = max(weights.values(), default=1.0) or 1.0
+        kind = question_type(question)
+        focus = question_focus(question)
+        w_sim, w_key, w_context, w_type, w_focus, w_unresolved = self.settings.sentence_score_weights
+        for (candidate, context), vector in zip(found, vectors, strict=True):
             candidate.vector = vector
+            candidate.context_stems = context
             candidate.similarity = float(vector @ question_vector)
-            overlap = question_stems & content_stems(candidate.text)
-            candidate.keyword = sum(weights[s] for s in overlap) / total_weight
-            candidate.score = 0.6 * candidate.similarity + 0.4 * candidate.keyword
-            if causal_bonus and _CAUSAL.search(candidate.text):
-                candidate.score += causal_bonus
+            sentence_stems = content_stems(candidate.text)
+            candidate.keyword = sum(weights[s] for s in question_stems & sentence_stems) / total_weight
+            candidate.context_keyword = sum(weights[s] for s in question_stems & context) / total_weight
+            missing = [weights[s] for s in question_stems - context]
+            candidate.missing_specific = max(missing, default=0.0) / top_weight
+            candidate.answer_type = float(satisfies_answer_type(question, candidate.text))
+            candidate.focus = _focus_coverage(focus, candidate.text)
+            candidate.score = (w_sim * candidate.similarity + w_key * candidate.keyword
+                               + w_context * candidate.context_keyword
+                               + w_type * (candidate.answer_type - 1.0)
+                               + w_focus * (candidate.focus - 1.0))
+            if _UNRESOLVED.search(candidate.text):
+                candidate.score -= w_unresolved  # a question or open issue is not an answer
+            if kind == "why" and _CAUSAL.search(candidate.text):
+                candidate.score += 0.05
         return sorted(candidates, key=lambda c: -c.score)
+
+    def evidence(self, question: str, ranked: list[Candidate],
+                 frequencies: dict[str, int]) -> AbstentionEvidence | None:
+        """What the abstention model weighs, for the best candidate (see assistant/abstention)."""
+        if not ranked:
+            return None
+        best = ranked[0]
+        question_stems = content_stems(question)
+        weights = self.idf(question_stems)
+        total_weight = sum(weights.values()) or 1.0
+        unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
+        similarities = sorted(c.similarity for c in ranked)
+        median = similarities[len(similarities) // 2]
+        return AbstentionEvidence(
+            similarity=best.similarity,
+            similarity_margin=best.similarity - median,
+            coverage=best.keyword,
+            context_coverage=best.context_keyword,
+            missing_specific=best.missing_specific,
+            unknown_share=unknown / total_weight,
+            answer_type=best.answer_type,
+            focus=best.focus,
+        )
 
     # --- selection -------------------------------------------------------------------------
     def select(self, question: str, ranked: list[Candidate]) -> Selection:
@@ -171,10 +284,12 @@ class ExtractiveAnswerer:
         if not ranked:
             return Selection([], 0.0, kind)
         best = ranked[0].score
-        limits = {"factoid": (2, 0.85), "default": (3, 0.8), "why": (5, 0.7), "compare": (5, 0.7)}
-        max_sentences, relative = limits[kind]
+        # (most sentences, how far below the best sentence's score a further one may be)
+        limits = {"factoid": (2, 0.08), "default": (3, 0.10), "why": (5, 0.15),
+                  "compare": (5, 0.15)}
+        max_sentences, gap = limits[kind]
         max_sentences = min(max_sentences, self.settings.max_answer_sentences + 1)
-        floor = max(best * relative, self.settings.min_support_score)
+        floor = best - gap * self.settings.selection_gap_scale
         chosen: list[Candidate] = []
         sources: set[str] = set()
         budget = self.settings.answer_token_budget
@@ -195,7 +310,7 @@ class ExtractiveAnswerer:
             chosen.append(pick)
             sources.add(pick.doc_id)
             budget -= cost
-        return Selection(self._with_following_quotes(chosen), best, kind)
+        return Selection(self._with_following_quotes(chosen), best, kind, tuple(ranked))
 
     def _with_following_quotes(self, chosen: list[Candidate]) -> list[Candidate]:
         """Add the quotation that directly follows a chosen sentence when that sentence only
@@ -224,7 +339,7 @@ class ExtractiveAnswerer:
             order.setdefault(candidate.doc_id, len(order))
         ordered = sorted(selection.candidates,
                          key=lambda c: (order[c.doc_id], c.absolute_start))
-        citations = [_citation(n, c) for n, c in enumerate(ordered, start=1)]
+        citations = [citation_for(n, c) for n, c in enumerate(ordered, start=1)]
         multi_source = len(order) > 1 and selection.question_type in ("why", "compare")
         if multi_source:
             text = self._attributed(ordered, citations, selection.question_type)
@@ -259,7 +374,7 @@ def source_label(citation: Citation) -> str:
     return title if len(title) <= 60 else title[:57].rstrip() + "..."
 
 
-def _citation(n: int, candidate: Candidate) -> Citation:
+def citation_for(n: int, candidate: Candidate) -> Citation:
     chunk = candidate.retrieved.chunk
     return Citation(
         n=n,

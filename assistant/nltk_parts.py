@@ -53,6 +53,11 @@ def _data_dirs() -> list[Path]:
     dirs += [Path(sys.prefix) / sub for sub in ("nltk_data", "share/nltk_data", "lib/nltk_data")]
     dirs += [Path(p) for p in ("/usr/share/nltk_data", "/usr/local/share/nltk_data",
                                "/usr/lib/nltk_data", "/usr/local/lib/nltk_data")]
+    # llama-index-core ships the stop words and Punkt data (nothing is downloaded here, and no
+    # result may depend on whether llama-index was imported first, which registers this folder)
+    spec = find_spec("llama_index.core")
+    dirs += [Path(p) / "_static" / "nltk_cache"
+             for p in (spec.submodule_search_locations or [] if spec else [])]
     return dirs
 
 

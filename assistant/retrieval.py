@@ -18,7 +18,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.schema import RetrievedChunk
 from assistant.store import IndexStore
-from assistant.text import content_words, stem
+from assistant.text import base_form, content_words, stem
 
 
 @dataclass
@@ -40,10 +40,13 @@ def fts_query(question: str, frequencies: dict[str, int] | None = None,
     left out while rarer words remain: they add almost nothing to BM25 but make it score most
     of the index, which grows with the corpus.
     """
-    words = [w for w in dict.fromkeys(w.replace('"', "") for w in content_words(question)) if w]
+    words = [w for w in dict.fromkeys(base_form(w).replace('"', "")
+                                      for w in content_words(question)) if w]
     if frequencies is not None and total > 0:
-        rare = [w for w in words if frequencies.get(stem(w), 0) <= COMMON_TERM_SHARE * total]
-        words = rare or words
+        # words no passage contains cannot match; keep the others unless very common
+        known = [w for w in words if frequencies.get(stem(w), 0) > 0] or words
+        rare = [w for w in known if frequencies.get(stem(w), 0) <= COMMON_TERM_SHARE * total]
+        words = rare or known
     return " OR ".join(f'"{w}"' for w in words)
 
 

@@ -80,9 +80,10 @@ class Answer:
     standalone_question: str = ""
     answerer: str = "extractive"
     notes: list[str] = field(default_factory=list)
-    # for refusals: what was searched (question as understood, filters, passages) and the
-    # nearest passages, shown as "closest, not an answer"; filled by the engine when it can
+    # what was searched (question as searched, source filter, passages looked at); set on
+    # every extractive answer, so that a refusal can say what it covered
     searched: dict[str, Any] = field(default_factory=dict)
+    # on a refusal: the closest passages found, "closest, not an answer"
     nearest: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

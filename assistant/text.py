@@ -9,12 +9,9 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _EXTRA_STOPWORDS = {
     "said", "says", "would", "could", "also", "one", "may", "might", "according", "mr", "ms",
-    "many", "much", "per", "cent", "us", "tell", "give", "say", "did", "does", "anything",
-    "something", "article", "articles", "source", "sources", "text",
-    # words about the documents or the comparison asked for, not about the topic
-    "blog", "post", "posts", "outlet", "outlets", "newspaper", "piece", "pieces", "differ",
-    "different", "agree", "disagree", "compare", "contrast", "mention", "mentioned", "describe",
-    "described", "report", "reported", "reports",
+    "many", "much", "per", "us", "tell", "give", "say", "did", "does", "anything", "something",
+    # words that refer to the indexed collection itself rather than to any topic in it
+    "article", "articles", "source", "sources", "document", "documents", "outlet", "outlets",
 }
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -23,6 +20,32 @@ _NUMBER_WORDS = {
     "once": "1", "twice": "2", "thrice": "3", "first": "1", "second": "2", "third": "3",
     "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9",
     "tenth": "10", "dozen": "12",
+}
+# English irregular past forms -> base form, so that "sent" finds "send"/"sending" (the Porter
+# stemmer only strips regular endings). Language morphology, not fitted to any corpus.
+_IRREGULAR_VERBS = {
+    past: base
+    for base, forms in {
+        "be": "was were been", "become": "became", "begin": "began begun", "break": "broke broken",
+        "bring": "brought", "build": "built", "buy": "bought", "catch": "caught",
+        "choose": "chose chosen", "come": "came", "cost": "cost", "deal": "dealt",
+        "do": "did done", "draw": "drew drawn", "drive": "drove driven", "eat": "ate eaten",
+        "fall": "fell fallen", "feel": "felt", "fight": "fought", "find": "found", "flee": "fled",
+        "fly": "flew flown", "forbid": "forbade forbidden", "forget": "forgot forgotten",
+        "freeze": "froze frozen", "get": "got gotten", "give": "gave given", "go": "went gone",
+        "grow": "grew grown", "have": "had", "hear": "heard", "hide": "hid hidden",
+        "hold": "held", "keep": "kept", "know": "knew known", "lay": "laid", "lead": "led",
+        "lend": "lent", "lose": "lost", "make": "made", "mean": "meant",
+        "meet": "met", "pay": "paid", "ride": "rode ridden", "rise": "rose risen", "run": "ran",
+        "say": "said", "see": "saw seen", "seek": "sought", "sell": "sold", "send": "sent",
+        "shake": "shook shaken", "shoot": "shot", "sing": "sang sung", "sink": "sank sunk",
+        "sit": "sat", "sleep": "slept", "speak": "spoke spoken", "spend": "spent",
+        "stand": "stood", "steal": "stole stolen", "strike": "struck", "swear": "swore sworn",
+        "take": "took taken", "teach": "taught", "tear": "tore torn", "tell": "told",
+        "think": "thought", "throw": "threw thrown", "understand": "understood",
+        "wake": "woke woken", "wear": "wore worn", "win": "won", "write": "wrote written",
+    }.items()
+    for past in forms.split()
 }
 _ATTRIBUTION = re.compile(r"^[^!?]{0,60}?\b(said|says|told|added|asked|replied|wrote|stated)\b")
 
@@ -48,7 +71,13 @@ def _stemmer():
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    return _stemmer().stem(word.lower().replace("’", "'"))
+    lowered = word.lower().replace("’", "'")
+    return _stemmer().stem(_IRREGULAR_VERBS.get(lowered, lowered))
+
+
+def base_form(word: str) -> str:
+    """The base form of an irregular English verb form ("sent" -> "send"), else the word."""
+    return _IRREGULAR_VERBS.get(word, word)
 
 
 def tokens(text: str) -> list[str]:

@@ -343,7 +343,8 @@ def evaluate(settings: Settings, split: str | None = None, with_baseline: bool =
         "split": split or "all", "questions": len(questions),
         "settings": {k: v for k, v in asdict(settings).items()
                      if k in ("chunk_size", "chunk_overlap", "top_k", "per_source_cap",
-                              "min_support_score", "answerer", "embedding_dtype")},
+                              "abstention_weights", "abstention_threshold", "answerer",
+                              "embedding_dtype")},
         "embedding_precision": bot.embedder.precision,  # what "auto" resolved to
         "runtime": runtime_info(bot.embedder),
         "engine": {"scores": aggregate(engine_rows), "rows": [asdict(r) for r in engine_rows]},

@@ -1,0 +1,70 @@
+"""Whether the retrieved text answers the question: a small logistic model over evidence that
+means the same thing in any corpus.
+
+One cosine threshold does not transfer between corpora: legal text scores 0.3-0.5 against a
+question it answers, while news near-misses (the topic is there, the asked fact is not) score
+0.5-0.7. The model therefore also weighs how much of the question's specific vocabulary the
+answer's context contains, whether some question terms occur nowhere in the corpus, whether the
+sentence carries the kind of answer asked for (a number, a time, a name), and how far the best
+sentence stands out from the other retrieved sentences (a per-question calibration: every corpus
+has its own similarity scale). Weights live in Settings (`abstention_weights`), fitted on the dev
+halves of the benchmark corpora by `eval/fit_abstention.py`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+FEATURES = ("similarity", "similarity_margin", "coverage", "context_coverage",
+            "missing_specific", "unknown_share", "answer_type", "focus")
+
+
+@dataclass(frozen=True)
+class AbstentionEvidence:
+    """What the decision rests on, for the best candidate sentence of one question."""
+
+    similarity: float  # cosine of the question to the best sentence
+    similarity_margin: float  # best similarity minus the median of the retrieved sentences
+    coverage: float  # IDF share of the question's terms in the sentence
+    context_coverage: float  # ... in the sentence, its neighbours and its document's title
+    missing_specific: float  # the rarest question term absent from that context, IDF / max IDF
+    unknown_share: float  # IDF share of the question's terms that occur nowhere in the corpus
+    answer_type: float  # 1 when the sentence holds the kind of answer asked for, else 0
+    focus: float  # share of the words naming what is asked for found in the sentence
+
+    def vector(self) -> list[float]:
+        return [getattr(self, name) for name in FEATURES]
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class AbstentionDecision:
+    answerable: bool
+    probability: float  # the model's probability that the question is answered
+    threshold: float
+    evidence: AbstentionEvidence | None
+
+    @property
+    def margin(self) -> float:
+        """Positive: answered with this much to spare; negative: refused by this much."""
+        return self.probability - self.threshold
+
+
+def answer_probability(evidence: AbstentionEvidence, weights: tuple[float, ...]) -> float:
+    """weights = (bias, one weight per FEATURES entry)."""
+    if len(weights) != len(FEATURES) + 1:
+        raise ValueError(f"abstention_weights needs {len(FEATURES) + 1} numbers: "
+                         f"a bias and one for each of {', '.join(FEATURES)}")
+    z = weights[0] + sum(w * x for w, x in zip(weights[1:], evidence.vector(), strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def decide(evidence: AbstentionEvidence | None, weights: tuple[float, ...],
+           threshold: float) -> AbstentionDecision:
+    if evidence is None:
+        return AbstentionDecision(False, 0.0, threshold, None)
+    probability = answer_probability(evidence, weights)
+    return AbstentionDecision(probability >= threshold, probability, threshold, evidence)

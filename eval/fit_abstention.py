@@ -1,0 +1,132 @@
+"""Fit the abstention model (assistant/abstention.py) on dev questions of several corpora.
+
+    python eval/fit_abstention.py INDEX_DIR:QUESTIONS.jsonl [INDEX_DIR:QUESTIONS.jsonl ...]
+
+Each questions file is JSON lines with `question` (or `q`), optional `history` ([[role, text],
+...]) and an answerability flag: `answerable` (bool), or `type` ("unanswerable"/"injection" mean
+no), or `facts`/`key_facts` null. Only dev halves may be passed: a record with `split` "test" or
+"held_out" is skipped. Prints the fitted `abstention_weights` and `abstention_threshold` for
+Settings, chosen to keep false abstentions at or under --max-false-abstention on the dev data
+while refusing as many unanswerable questions as possible, with each corpus weighted equally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.abstention import FEATURES  # noqa: E402
+from assistant.conversation import rewrite_standalone  # noqa: E402
+from assistant.embedding import Embedder  # noqa: E402
+from assistant.guard import is_off_task  # noqa: E402
+
+TEST_SPLITS = {"test", "held_out"}
+
+
+def answerable(record: dict) -> bool:
+    if "answerable" in record:
+        return bool(record["answerable"])
+    if record.get("type") in {"unanswerable", "injection"}:
+        return False
+    for key in ("facts", "key_facts"):
+        if key in record:
+            return record[key] is not None and record[key] != []
+    return True
+
+
+def collect(bot: Assistant, records: list[dict]) -> tuple[list[list[float]], list[int]]:
+    rows, labels = [], []
+    for record in records:
+        question = record.get("question") or record["q"]
+        if is_off_task(question):
+            continue  # refused by the guard, not by this model
+        history = [tuple(t) for t in record.get("history") or []]
+        standalone = rewrite_standalone(question, history)
+        retrieval = bot.retriever.retrieve(standalone)
+        extractive = bot.extractive
+        ranked = extractive.score_candidates(standalone, retrieval.question_vector,
+                                             retrieval.chunks)
+        selection = extractive.select(standalone, ranked)
+        evidence = bot.decide(standalone, selection).evidence
+        if evidence is None:
+            continue
+        rows.append(evidence.vector())
+        labels.append(int(answerable(record)))
+    return rows, labels
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray,
+                 l2: float = 0.002, steps: int = 20000, rate: float = 1.0) -> np.ndarray:
+    """Weighted, L2-regularised logistic regression by gradient descent: (bias, weights)."""
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    sw = sample_weight / sample_weight.sum()
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        grad = xb.T @ (sw * (p - y)) + l2 * np.r_[0.0, w[1:]]
+        w -= rate * grad
+    return w
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("pairs", nargs="+", help="INDEX_DIR:QUESTIONS.jsonl")
+    parser.add_argument("--max-false-abstention", type=float, default=0.04)
+    parser.add_argument("--curve", action="store_true", help="print the trade-off per threshold")
+    args = parser.parse_args()
+    settings = Settings.load()
+    embedder = Embedder(settings)
+    xs, ys, ws, groups = [], [], [], []
+    for group, pair in enumerate(args.pairs):
+        index_dir, questions = pair.split(":", 1)
+        records = [json.loads(line) for line in Path(questions).read_text().splitlines()
+                   if line.strip()]
+        records = [r for r in records if r.get("split") not in TEST_SPLITS]
+        bot = Assistant(settings.replace(index_dir=index_dir), embedder=embedder)
+        rows, labels = collect(bot, records)
+        print(f"{questions}: {len(rows)} questions, {sum(labels)} answerable", file=sys.stderr)
+        xs += rows
+        ys += labels
+        groups += [group] * len(rows)
+        # every corpus and, within it, both classes weigh the same
+        for label in labels:
+            same = sum(1 for v in labels if v == label)
+            ws.append(1.0 / (2 * max(same, 1)))
+    x, y, w = np.array(xs), np.array(ys, dtype=float), np.array(ws)
+    weights = fit_logistic(x, y, w)
+    probabilities = 1.0 / (1.0 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ weights)))
+    best = None
+    for threshold in np.arange(0.05, 0.96, 0.01):
+        answered = probabilities >= threshold
+        false_abst = [np.mean(~answered[(np.array(groups) == g) & (y == 1)])
+                      for g in set(groups) if ((np.array(groups) == g) & (y == 1)).any()]
+        abst = [np.mean(~answered[(np.array(groups) == g) & (y == 0)])
+                for g in set(groups) if ((np.array(groups) == g) & (y == 0)).any()]
+        within = max(false_abst) <= args.max_false_abstention + 1e-9
+        if within and (best is None or np.mean(abst) >= best[1]):
+            best = (threshold, float(np.mean(abst)), float(np.mean(false_abst)))
+    if args.curve:
+        for threshold in np.arange(0.1, 0.95, 0.05):
+            answered = probabilities >= threshold
+            g = np.array(groups)
+            cells = [f"{np.mean(~answered[(g == k) & (y == 0)]):.2f}/"
+                     f"{np.mean(~answered[(g == k) & (y == 1)]):.2f}" for k in sorted(set(groups))]
+            print(f"threshold {threshold:.2f}: abstention/false abstention per corpus", *cells)
+    print("features:", ", ".join(FEATURES))
+    print("abstention_weights =", tuple(round(float(v), 3) for v in weights))
+    if best:
+        print(f"abstention_threshold = {best[0]:.2f}  # dev: abstention {best[1]:.3f}, "
+              f"false abstention {best[2]:.3f} (mean over corpora)")
+    else:
+        print("no threshold keeps false abstentions under the limit")
+
+
+if __name__ == "__main__":
+    main()
