@@ -16,8 +16,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-FEATURES = ("similarity", "similarity_margin", "coverage", "context_coverage",
-            "missing_specific", "unknown_share", "answer_type", "focus")
+# `coverage` (in the sentence alone) is shown by explain mode but left out of the model: it moves
+# with `context_coverage`, and the pair took opposite signs when fitted together
+FEATURES = ("similarity", "similarity_margin", "context_coverage",
+            "missing_specific", "unknown_share", "answer_type", "focus", "unknown_names")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class AbstentionEvidence:
     unknown_share: float  # IDF share of the question's terms that occur nowhere in the corpus
     answer_type: float  # 1 when the sentence holds the kind of answer asked for, else 0
     focus: float  # share of the words naming what is asked for found in the sentence
+    unknown_names: float  # share of the question's names/acronyms/numbers absent from the corpus
 
     def vector(self) -> list[float]:
         return [getattr(self, name) for name in FEATURES]

@@ -76,16 +76,16 @@ class Settings:
     # the sentence, the same in its context, answer-type match, share of the focus words)
     # minus the last weight for a sentence that asks or leaves open rather than states. Tuned
     # on the dev halves of the benchmark corpora (eval/benchmark; /tmp-free: see README).
-    sentence_score_weights: tuple[float, ...] = (0.5, 0.3, 0.2, 0.15, 0.15, 0.15)
+    sentence_score_weights: tuple[float, ...] = (0.5, 0.2, 0.4, 0.15, 0.15, 0.15)
     # scales the per-question-type gap below the best sentence that further sentences may have
     selection_gap_scale: float = 1.0
     # abstention: a logistic model over assistant/abstention.FEATURES (bias first), answered
     # when its probability reaches `abstention_threshold`. Fitted on the dev halves of the
     # benchmark corpora (seed news, licences, news web pages, encyclopedia) by
     # `python eval/fit_abstention.py`; see README "Abstention".
-    abstention_weights: tuple[float, ...] = (-1.951, 1.683, -0.161, -3.493, 2.862, -0.827, -1.34,
-                                               1.386, 0.998)
-    abstention_threshold: float = 0.3
+    abstention_weights: tuple[float, ...] = (-1.635, 1.624, -0.02, 0.752, -0.111, -0.085, -0.465,
+                                               1.013, -0.092)
+    abstention_threshold: float = 0.29
     # claim verifier
     verifier_threshold: float = 0.55
     # a generated sentence with fewer content words than this that is not a whole corpus
@@ -252,8 +252,8 @@ _POSITIVE_INTS = {"chroma_port", "embedding_batch_size", "chunk_size", "max_file
                   "per_source_cap", "rrf_k", "max_question_tokens", "max_history_tokens",
                   "answer_token_budget", "max_answer_sentences", "llm_max_tokens", "port",
                   "max_upload_bytes", "api_concurrency", "api_max_request_bytes"}
-_UNIT_FLOATS = {"min_support_score", "unknown_term_penalty", "verifier_threshold"}
-_POSITIVE_FLOATS = {"llm_timeout_s", "upload_queue_wait_s"}
+_UNIT_FLOATS = {"abstention_threshold", "verifier_threshold"}
+_POSITIVE_FLOATS = {"llm_timeout_s", "upload_queue_wait_s", "selection_gap_scale"}
 _CHOICES = {"answerer": ("extractive", "llm"), "llm_backend": ("openai", "llama_cpp"),
             "embedding_dtype": ("auto", "float32", "bfloat16", "float16", "int8"),
             "html_extraction_mode": ("balanced", "precision", "recall")}
@@ -281,7 +281,13 @@ def _validate(settings: Settings) -> None:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise SettingsError(f"setting {name!r} must be {_type_name(expected)}, got "
                                 f"{type(value).__name__} {_shown(name, value)}")
-        if expected is tuple and not all(isinstance(v, str) for v in value):
+        if expected is tuple and "float" in str(hint):
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                       and math.isfinite(v) for v in value):
+                raise SettingsError(f"setting {name!r} must be a list of finite numbers")
+            value = tuple(float(v) for v in value)
+            object.__setattr__(settings, name, value)
+        elif expected is tuple and not all(isinstance(v, str) for v in value):
             raise SettingsError(f"setting {name!r} must be a list of text")
         if isinstance(value, float) and not math.isfinite(value):
             raise SettingsError(f"setting {name!r} must be a finite number, got {value!r}")

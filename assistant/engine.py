@@ -286,7 +286,8 @@ class Assistant:
     def _nearest(ranked: list, limit: int = 3) -> list[Citation]:
         """The best sentence of each of the closest passages: shown on a refusal as 'closest,
         not an answer', never as a citation of the answer."""
-        chosen, seen = [], set()
+        chosen: list[Citation] = []
+        seen: set[str] = set()
         for candidate in ranked:
             if candidate.retrieved.chunk.chunk_id in seen:
                 continue

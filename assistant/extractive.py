@@ -53,10 +53,11 @@ _TIME_WORDS = re.compile(
     r"\b(\d{3,4}s?|\d{1,2}(st|nd|rd|th)|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
-    r"tonight|week|month|year|day|date|time|hour|ago|since|until|till|before|after|upon|when|"
-    r"once|during|within|decade|century|era|period|spring|summer|autumn|fall|winter|"
-    r"morning|evening|night|later|earlier|soon|immediately|dated?)s?\b", re.I)
-_ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+    r"tonight|week|month|year|day|date|hour|ago|since|until|till|before|after|upon|"
+    r"during|within|decade|century|era|period|spring|summer|autumn|fall|winter|"
+    r"morning|evening|night|dated?)s?\b", re.I)
+# "who did ..." wants a name; "who is X?" wants a description of X, which needs none
+_ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b(?!\s+(is|was|are|were)\b)", re.I)
 _ASKS_WHERE = re.compile(r"^\s*where\b", re.I)
 # a sentence that asks or leaves open rather than states ("Now the question is whether ...")
 _UNRESOLVED = re.compile(r"\?\s*[”\"’']?\s*$|\b(question is|remains? (to be seen|unclear)|"
@@ -145,6 +146,7 @@ def satisfies_answer_type(question: str, sentence: str) -> bool:
     return True
 
 
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOCUS = re.compile(
     r"^\s*(?:(?:in|on|at|for|from|by|to|of|with|under|during|since)\s+)?"
     r"(?:what|which|how\s+(?:much|many|long|old|far|big|large|high|tall|heavy|fast))\s+"
@@ -181,6 +183,16 @@ def _focus_coverage(focus: list[str], sentence: str) -> float:
     stems = {stem(w) for w in words}
     found = sum(1 for f in focus if stem(f) in stems or any(f in w for w in words))
     return found / len(focus)
+
+
+def _name_like(question: str) -> list[str]:
+    """Words of the question that name something: capitalised inside the sentence, acronyms,
+    numbers. One the corpus never uses (GDP, 2022, Poland) is strong evidence that the corpus
+    does not answer the question, unlike a plain word a paraphrase brought in."""
+    words = _WORD.findall(question)
+    return [w for i, w in enumerate(words)
+            if any(ch.isdigit() for ch in w) or (w.isupper() and len(w) > 1)
+            or (i > 0 and w[:1].isupper())]
 
 
 def _is_heading(sentence: str) -> bool:
@@ -265,6 +277,8 @@ class ExtractiveAnswerer:
         weights = self.idf(question_stems)
         total_weight = sum(weights.values()) or 1.0
         unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
+        names = {stem(w) for w in _name_like(question)} & set(weights)
+        unknown_names = sum(1 for s in names if not frequencies.get(s)) / len(names) if names else 0.0
         similarities = sorted(c.similarity for c in ranked)
         median = similarities[len(similarities) // 2]
         return AbstentionEvidence(
@@ -276,6 +290,7 @@ class ExtractiveAnswerer:
             unknown_share=unknown / total_weight,
             answer_type=best.answer_type,
             focus=best.focus,
+            unknown_names=unknown_names,
         )
 
     # --- selection -------------------------------------------------------------------------
@@ -344,7 +359,7 @@ class ExtractiveAnswerer:
         if multi_source:
             text = self._attributed(ordered, citations, selection.question_type)
         else:
-            text = " ".join(f"{c.text} [{cit.n}]" for c, cit in zip(ordered, citations,
+            text = " ".join(f"{_flowed(c.text)} [{cit.n}]" for c, cit in zip(ordered, citations,
                                                                   strict=True))
         return Answer(text=text, citations=citations, question=question)
 
@@ -359,12 +374,18 @@ class ExtractiveAnswerer:
             by_source.setdefault(candidate.doc_id, []).append((candidate, citation))
         for pairs in by_source.values():
             label = source_label(pairs[0][1])
-            body = " ".join(f"{c.text} [{cit.n}]" for c, cit in pairs[:-1])
+            body = " ".join(f"{_flowed(c.text)} [{cit.n}]" for c, cit in pairs[:-1])
             last_candidate, last_citation = pairs[-1]
-            sentence = f"{body} {last_candidate.text}".strip()
+            sentence = f"{body} {_flowed(last_candidate.text)}".strip()
             lines.append(line_template.format(label=label, sentence=sentence,
                                               markers=f"[{last_citation.n}]"))
         return "\n".join(lines)
+
+
+def _flowed(sentence: str) -> str:
+    """The sentence as one line: a hard-wrapped source breaks it across lines and indents it.
+    The citation keeps the verbatim span; only the answer's rendering is re-flowed."""
+    return " ".join(sentence.split())
 
 
 def source_label(citation: Citation) -> str:

@@ -6,8 +6,8 @@ Each questions file is JSON lines with `question` (or `q`), optional `history` (
 ...]) and an answerability flag: `answerable` (bool), or `type` ("unanswerable"/"injection" mean
 no), or `facts`/`key_facts` null. Only dev halves may be passed: a record with `split` "test" or
 "held_out" is skipped. Prints the fitted `abstention_weights` and `abstention_threshold` for
-Settings, chosen to keep false abstentions at or under --max-false-abstention on the dev data
-while refusing as many unanswerable questions as possible, with each corpus weighted equally.
+Settings; see the comment at the threshold search for how the threshold is chosen. Each corpus
+weighs the same.
 """
 
 from __future__ import annotations
@@ -78,7 +78,11 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("pairs", nargs="+", help="INDEX_DIR:QUESTIONS.jsonl")
-    parser.add_argument("--max-false-abstention", type=float, default=0.04)
+    parser.add_argument("--max-false-abstention", type=float, default=0.08)
+    parser.add_argument("--answer-accuracy", type=float, default=0.75)
+    parser.add_argument("--l2", type=float, default=0.02,
+                        help="ridge penalty: keeps correlated evidence (coverage in the sentence and "
+                             "in its context) from taking opposite signs")
     parser.add_argument("--curve", action="store_true", help="print the trade-off per threshold")
     args = parser.parse_args()
     settings = Settings.load()
@@ -100,18 +104,26 @@ def main() -> None:
             same = sum(1 for v in labels if v == label)
             ws.append(1.0 / (2 * max(same, 1)))
     x, y, w = np.array(xs), np.array(ys, dtype=float), np.array(ws)
-    weights = fit_logistic(x, y, w)
+    weights = fit_logistic(x, y, w, l2=args.l2)
     probabilities = 1.0 / (1.0 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ weights)))
+    # The threshold that maximises the expected benchmark score averaged over corpora: a correct
+    # refusal gains a point, a refused answerable question loses the point its answer would have
+    # earned (--answer-accuracy, the share of answered questions answered right), subject to the
+    # mean false-abstention rate staying under --max-false-abstention.
+    g = np.array(groups)
     best = None
     for threshold in np.arange(0.05, 0.96, 0.01):
         answered = probabilities >= threshold
-        false_abst = [np.mean(~answered[(np.array(groups) == g) & (y == 1)])
-                      for g in set(groups) if ((np.array(groups) == g) & (y == 1)).any()]
-        abst = [np.mean(~answered[(np.array(groups) == g) & (y == 0)])
-                for g in set(groups) if ((np.array(groups) == g) & (y == 0)).any()]
-        within = max(false_abst) <= args.max_false_abstention + 1e-9
-        if within and (best is None or np.mean(abst) >= best[1]):
-            best = (threshold, float(np.mean(abst)), float(np.mean(false_abst)))
+        rows = []
+        for k in sorted(set(groups)):
+            un, ans = (g == k) & (y == 0), (g == k) & (y == 1)
+            abst = float(np.mean(~answered[un])) if un.any() else 0.0
+            false = float(np.mean(~answered[ans])) if ans.any() else 0.0
+            gain = (abst * un.sum() - false * ans.sum() * args.answer_accuracy) / (g == k).sum()
+            rows.append((abst, false, gain))
+        abst, false, gain = (float(np.mean(c)) for c in zip(*rows, strict=True))
+        if false <= args.max_false_abstention + 1e-9 and (best is None or gain > best[3]):
+            best = (threshold, abst, false, gain)
     if args.curve:
         for threshold in np.arange(0.1, 0.95, 0.05):
             answered = probabilities >= threshold

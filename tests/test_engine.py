@@ -185,7 +185,7 @@ def test_explain_shows_scores_decision_and_verdicts(seed_assistant):
     assert answered.to_dict()["passages"][0]["dense_similarity"] > 0
     assert "abstention: ok" in answered.to_text()
 
-    refused = seed_assistant.explain("What is the GDP of Belarus?")
+    refused = seed_assistant.explain("Who won the 2022 World Cup?")
     assert refused.answer.abstained
     assert {v.stage: v.status for v in refused.verdicts}["abstention"] == "FAILED"
     assert refused.trace.decision.margin < 0 and "short by" in refused.to_text()

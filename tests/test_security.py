@@ -289,7 +289,8 @@ def test_ingest_follows_no_symlink_out_of_the_corpus_and_reads_no_fifo(tmp_path,
 
 # --- 7. typed errors, exit code 2 -----------------------------------------------------------
 @pytest.mark.parametrize("overrides", [
-    {"min_support_score": float("nan")}, {"top_k": "8"}, {"top_k": True}, {"top_k": 0},
+    {"abstention_threshold": float("nan")}, {"abstention_weights": (1.0, float("nan"))},
+    {"top_k": "8"}, {"top_k": True}, {"top_k": 0},
     {"verifier_threshold": 1.5}, {"answerer": "gpt"}, {"chunk_overlap": 500},
     {"auth_user": "reader"}, {"llm_model": 5}, {"port": 70000},
 ])
@@ -300,7 +301,7 @@ def test_settings_refuse_nan_wrong_types_and_out_of_range(overrides):
 
 def test_settings_from_environment_and_toml_are_checked(tmp_path):
     with pytest.raises(SettingsError, match="finite"):
-        Settings.load(config_file=None, env={"ASSISTANT_MIN_SUPPORT_SCORE": "nan"})
+        Settings.load(config_file=None, env={"ASSISTANT_ABSTENTION_THRESHOLD": "nan"})
     with (pytest.warns(SettingsWarning, match="did you mean ASSISTANT_AUTH_PASSWORD"),
           pytest.raises(SettingsError, match="ASSISTANT_AUTH_PASSWORD is not set")):
         Settings.load(config_file=None, env={"ASSISTANT_AUTH_USER": "reader",
