@@ -20,6 +20,9 @@ from dataclasses import asdict, dataclass
 # with `context_coverage`, and the pair took opposite signs when fitted together
 FEATURES = ("similarity", "similarity_margin", "context_coverage",
             "missing_specific", "unknown_share", "answer_type", "focus", "unknown_names")
+# the direction each piece of evidence may push: the fit keeps every weight on its side of zero,
+# so that a small dev set cannot learn that, say, a higher similarity means "refuse"
+SIGNS = (+1, +1, +1, -1, -1, +1, +1, -1)
 
 
 @dataclass(frozen=True)

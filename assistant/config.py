@@ -83,9 +83,9 @@ class Settings:
     # when its probability reaches `abstention_threshold`. Fitted on the dev halves of the
     # benchmark corpora (seed news, licences, news web pages, encyclopedia) by
     # `python eval/fit_abstention.py`; see README "Abstention".
-    abstention_weights: tuple[float, ...] = (-1.635, 1.624, -0.02, 0.752, -0.111, -0.085, -0.465,
-                                               1.013, -0.092)
-    abstention_threshold: float = 0.29
+    abstention_weights: tuple[float, ...] = (-2.855, 2.418, 0.0, 0.943, -0.006, 0.0, 0.0, 1.094,
+                                               -0.015)
+    abstention_threshold: float = 0.32
     # claim verifier
     verifier_threshold: float = 0.55
     # a generated sentence with fewer content words than this that is not a whole corpus

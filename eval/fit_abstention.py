@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.abstention import FEATURES  # noqa: E402
+from assistant.abstention import FEATURES, SIGNS  # noqa: E402
 from assistant.conversation import rewrite_standalone  # noqa: E402
 from assistant.embedding import Embedder  # noqa: E402
 from assistant.guard import is_off_task  # noqa: E402
@@ -72,6 +72,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray,
         p = 1.0 / (1.0 + np.exp(-(xb @ w)))
         grad = xb.T @ (sw * (p - y)) + l2 * np.r_[0.0, w[1:]]
         w -= rate * grad
+        w[1:] = np.where(np.array(SIGNS) * w[1:] < 0, 0.0, w[1:])  # keep the stated direction
     return w
 
 
@@ -114,14 +115,15 @@ def main() -> None:
     best = None
     for threshold in np.arange(0.05, 0.96, 0.01):
         answered = probabilities >= threshold
-        rows = []
+        per_corpus: list[tuple[float, float, float]] = []
         for k in sorted(set(groups)):
             un, ans = (g == k) & (y == 0), (g == k) & (y == 1)
             abst = float(np.mean(~answered[un])) if un.any() else 0.0
             false = float(np.mean(~answered[ans])) if ans.any() else 0.0
-            gain = (abst * un.sum() - false * ans.sum() * args.answer_accuracy) / (g == k).sum()
-            rows.append((abst, false, gain))
-        abst, false, gain = (float(np.mean(c)) for c in zip(*rows, strict=True))
+            gain = float((abst * un.sum() - false * ans.sum() * args.answer_accuracy)
+                         / (g == k).sum())
+            per_corpus.append((abst, false, gain))
+        abst, false, gain = (float(np.mean(c)) for c in zip(*per_corpus, strict=True))
         if false <= args.max_false_abstention + 1e-9 and (best is None or gain > best[3]):
             best = (threshold, abst, false, gain)
     if args.curve:
