@@ -59,6 +59,10 @@ def run_corpus(corpus: Corpus, systems: list, split: str, progress: bool) -> dic
     questions = corpus.select(split)
     result: dict[str, Any] = {"kind": corpus.kind, "systems": {}}
     for system in systems:
+        if not getattr(system, "reads_html", True) and any(
+                p.suffix.lower() in (".html", ".htm") for p in corpus.docs_dir.iterdir()):
+            result["systems"][system.name] = {"not_run": "reads web pages only as raw markup"}
+            continue
         started = time.perf_counter()
         system.load(corpus)
         load_s = time.perf_counter() - started
@@ -83,6 +87,10 @@ def _cell(value, key: str) -> str:
     return f"{value:.0f}" if key == "latency_p50_ms" else f"{value:.2f}"
 
 
+def _score(result: dict, half: str) -> str:
+    return _cell(result["metrics"][half]["score"], "score") if "metrics" in result else "not run"
+
+
 def _tables(report: dict, half: str) -> list[str]:
     corpora, systems = report["corpora"], report["systems"]
     lines = [f"## {half.capitalize()} half: overall score", "",
@@ -90,16 +98,19 @@ def _tables(report: dict, half: str) -> list[str]:
              + " | ".join(SYSTEM_LABELS[s] for s in systems) + " |",
              "|---|---|" + "---|" * len(systems)]
     for name, result in corpora.items():
-        first = result["systems"][systems[0]]["metrics"][half]
+        first = next(r["metrics"][half] for r in result["systems"].values() if "metrics" in r)
         lines.append(f"| {name}: {result['kind']} | {first['questions']} "
                      f"({first['answerable']} / {first['unanswerable']}) | "
-                     + " | ".join(_cell(result["systems"][s]["metrics"][half]["score"], "score")
-                                  for s in systems) + " |")
+                     + " | ".join(_score(result["systems"][s], half) for s in systems) + " |")
     lines += ["", f"## {half.capitalize()} half: per corpus and system", "",
               "| corpus | system | " + " | ".join(label for _, label in COLUMNS) + " |",
               "|---|---|" + "---|" * len(COLUMNS)]
     for name, result in corpora.items():
         for s in systems:
+            if "metrics" not in result["systems"][s]:
+                lines.append(f"| {name} | {SYSTEM_LABELS[s]} | not run: "
+                             f"{result['systems'][s]['not_run']} |" + " |" * (len(COLUMNS) - 1))
+                continue
             m = result["systems"][s]["metrics"][half]
             lines.append(f"| {name} | {SYSTEM_LABELS[s]} | "
                          + " | ".join(_cell(m[key], key) for key, _ in COLUMNS) + " |")
@@ -108,7 +119,7 @@ def _tables(report: dict, half: str) -> list[str]:
 
 def markdown(report: dict) -> str:
     shown = halves(report["split"])
-    lines = [f"# Multi-corpus benchmark, {' and '.join(shown)} half{'s' * (len(shown) > 1)}",
+    lines = [f"# Multi-corpus benchmark, {' and '.join(shown)} {'halves' if len(shown) > 1 else 'half'}",
              "", f"Run {report['stamp']} on `{report['git']}`; `{report['command']}`.", "",
              "Correct = every key fact in the answer, a right source cited and at most 200 words; "
              "for a question the corpus cannot answer, correct = abstained. Tune on the dev half; "
@@ -128,7 +139,7 @@ def misses(report: dict) -> str:
     out = []
     for name, result in report["corpora"].items():
         for system, data in result["systems"].items():
-            for row in data["rows"]:
+            for row in data.get("rows", []):
                 if not row["correct"]:
                     why = ("answered" if not row["answerable"] else
                            "abstained" if row["abstained"] else

@@ -69,6 +69,9 @@ class EngineSystem:
 
 class StockSystem:
     name = "stock"
+    # Raw markup is what SimpleDirectoryReader would index, megabytes per page: embedding it
+    # takes far longer than every other run together on a small CPU, so web pages are skipped.
+    reads_html = False
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
