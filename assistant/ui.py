@@ -248,6 +248,29 @@ class ChatApp:
                 record = self.record_for(question.content, history, answerer, top_k, sources)
                 self.conversations.add_answer(question.id, record["text"], record)
 
+    def explain_last(self, conversation_id: str | None, answerer: str | None = None,
+                     top_k: int | None = None, sources: list[str] | None = None) -> str:
+        """Explain mode for the conversation's latest answered question: candidates and their
+        scores, the abstention decision and its margin, the follow-up rewrite, stage verdicts.
+        Plain text, shown in a text box, never as markup."""
+        conversation = self.conversations.get(conversation_id) if conversation_id else None
+        if conversation is None:
+            return "Ask a question first; its explanation appears here."
+        asked = [m for m in conversation.messages if m.role == "user" and not m.pending]
+        if not asked:
+            return "Ask a question first; its explanation appears here."
+        question = asked[-1]
+        earlier = conversation.messages[: conversation.messages.index(question)]
+        history = [(m.role, m.content) for m in earlier if m.role == "user"
+                   or (m.data or {}).get("kind") in (None, "answer")]
+        try:
+            explanation = self.assistant.explain(question.content, history,
+                                                 answerer=answerer or self.default_answerer(),
+                                                 top_k=top_k, sources=sources or None)
+        except AssistantError as exc:
+            return without_paths(str(exc), self.settings)
+        return explanation.to_text()
+
     def stop(self, conversation_id: str | None) -> None:
         if not conversation_id:
             return
@@ -521,6 +544,12 @@ class ChatApp:
                                                             elem_id="delete-conversation")
                         exported = gr.File(label="Exported conversation", elem_id="exported",
                                            interactive=False)
+                    with gr.Accordion("Explain the last answer", open=False,
+                                      elem_id="explain-tools"):
+                        explain = gr.Button("Explain", elem_id="explain")
+                        explanation = gr.Textbox(label="Why this answer (or refusal)",
+                                                 interactive=False, lines=16, max_lines=40,
+                                                 elem_id="explanation")
                 with gr.Tab("Documents", id="documents-tab"):
                     table = gr.Dataframe(headers=DOCUMENT_HEADERS, value=[], interactive=False,
                                          wrap=True, show_search="search", elem_id="documents",
@@ -605,6 +634,12 @@ class ChatApp:
                 if source is question:  # registered after the send, which has read the box
                     trigger(None, None, [question], js="() => ''", queue=False,
                             trigger_mode="multiple", api_visibility="private")
+
+            def explain_last(conversation_id, answerer_name, passages, only):
+                return self.explain_last(conversation_id, answerer_name, int(passages), only)
+
+            explain.click(explain_last, [conversation, answerer, top_k, sources], [explanation],
+                          api_visibility="private")
 
             def stop_answering(conversation_id):
                 self.stop(conversation_id)
