@@ -30,7 +30,7 @@ from assistant.chat_view import (
     render_transcript,
 )
 from assistant.config import Settings
-from assistant.conversations import ConversationStore
+from assistant.conversations import Conversation, ConversationStore, Message
 from assistant.engine import Assistant
 from assistant.errors import AssistantError, IndexBusyError
 from assistant.language import detect_language
@@ -242,9 +242,7 @@ class ChatApp:
                 if not pending:
                     return
                 question = pending[0]
-                earlier = conversation.messages[: conversation.messages.index(question)]
-                history = [(m.role, m.content) for m in earlier if m.role == "user"
-                           or (m.data or {}).get("kind") in (None, "answer")]
+                history = _history_before(conversation, question)
                 record = self.record_for(question.content, history, answerer, top_k, sources)
                 self.conversations.add_answer(question.id, record["text"], record)
 
@@ -260,9 +258,7 @@ class ChatApp:
         if not asked:
             return "Ask a question first; its explanation appears here."
         question = asked[-1]
-        earlier = conversation.messages[: conversation.messages.index(question)]
-        history = [(m.role, m.content) for m in earlier if m.role == "user"
-                   or (m.data or {}).get("kind") in (None, "answer")]
+        history = _history_before(conversation, question)
         try:
             explanation = self.assistant.explain(question.content, history,
                                                  answerer=answerer or self.default_answerer(),
@@ -709,6 +705,14 @@ class ChatApp:
         return demo
 
 
+
+
+def _history_before(conversation: Conversation, question: Message) -> list[tuple[str, str]]:
+    """The turns before `question` that a follow-up may lean on: every user turn and the real
+    answers (not stop or error notices)."""
+    earlier = conversation.messages[: conversation.messages.index(question)]
+    return [(m.role, m.content) for m in earlier if m.role == "user"
+            or (m.data or {}).get("kind") in (None, "answer")]
 
 
 def theme():
