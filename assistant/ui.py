@@ -194,7 +194,7 @@ class ChatApp:
             return message_record(result, "error")
         documents = self._documents_by_id()
         searched: dict[str, Any] = {}
-        if result.abstained and not result.searched:
+        if result.abstained:  # the titles of a source filter, beside what the engine says
             searched = {"documents": len(documents), "top_k": top_k or self.settings.top_k,
                         "question": result.standalone_question or result.question}
             if sources:
