@@ -9,7 +9,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _EXTRA_STOPWORDS = {
     "said", "says", "would", "could", "also", "one", "may", "might", "according", "mr", "ms",
-    "many", "much", "per", "us", "tell", "give", "say", "did", "does", "anything", "something",
+    "many", "much", "per", "cent", "us", "tell", "give", "say", "did", "does", "anything",
+    "something",
     # words that refer to the indexed collection itself rather than to any topic in it
     "article", "articles", "source", "sources", "document", "documents", "outlet", "outlets",
 }
