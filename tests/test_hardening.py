@@ -416,6 +416,10 @@ def test_hostile_markup_never_runs_in_the_browser(hostile_index, embedder, tmp_p
             page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
             box = page.locator("#question textarea")
             box.wait_for(timeout=30_000)
+            # the page is ready once its load event has filled the header from the index
+            page.wait_for_function(
+                "/\\d+ documents?/.test(document.querySelector('#index-header')?.innerText"
+                " || '')", timeout=60_000)
             box.fill("When did the rail line from Minsk to Brest open?")
             box.press("Enter")
             page.locator("#transcript details.card").first.wait_for(timeout=60_000)
