@@ -24,6 +24,7 @@ from assistant.text import (
     sentence_spans,
     stem,
     tokens,
+    words,
 )
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -80,7 +81,8 @@ class Candidate:
     focus: float = 1.0  # share of the words naming what is asked for ("How much RAM ...")
     score: float = 0.0
     vector: np.ndarray | None = None
-    context_stems: frozenset[str] = frozenset()
+    stems: frozenset[str] = frozenset()  # content stems of the sentence
+    context_stems: frozenset[str] = frozenset()  # ... of it, its neighbours and the title
 
     @property
     def doc_id(self) -> str:
@@ -146,7 +148,6 @@ def satisfies_answer_type(question: str, sentence: str) -> bool:
     return True
 
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _FOCUS = re.compile(
     r"^\s*(?:(?:in|on|at|for|from|by|to|of|with|under|during|since)\s+)?"
     r"(?:what|which|how\s+(?:much|many|long|old|far|big|large|high|tall|heavy|fast))\s+"
@@ -170,8 +171,8 @@ def question_focus(question: str) -> list[str]:
         after_be = _FOCUS_AFTER_BE.match(question)
         phrase = after_be.group("phrase") if after_be else ""
         limit = 4
-    words = [w for w in content_words(phrase) if w not in _ANSWER_KIND_WORDS]
-    return words[:limit]
+    focus = [w for w in content_words(phrase) if w not in _ANSWER_KIND_WORDS]
+    return focus[:limit]
 
 
 def _focus_coverage(focus: list[str], sentence: str) -> float:
@@ -179,9 +180,9 @@ def _focus_coverage(focus: list[str], sentence: str) -> float:
     a sentence word ("pixel" in "megapixels") or shares its stem."""
     if not focus:
         return 1.0
-    words = tokens(sentence)
-    stems = {stem(w) for w in words}
-    found = sum(1 for f in focus if stem(f) in stems or any(f in w for w in words))
+    sentence_tokens = tokens(sentence)
+    stems = {stem(w) for w in sentence_tokens}
+    found = sum(1 for f in focus if stem(f) in stems or any(f in w for w in sentence_tokens))
     return found / len(focus)
 
 
@@ -189,8 +190,7 @@ def _name_like(question: str) -> list[str]:
     """Words of the question that name something: capitalised inside the sentence, acronyms,
     numbers. One the corpus never uses (GDP, 2022, Poland) is strong evidence that the corpus
     does not answer the question, unlike a plain word a paraphrase brought in."""
-    words = _WORD.findall(question)
-    return [w for i, w in enumerate(words)
+    return [w for i, w in enumerate(words(question))
             if any(ch.isdigit() for ch in w) or (w.isupper() and len(w) > 1)
             or (i > 0 and w[:1].isupper())]
 
@@ -200,14 +200,14 @@ def _is_heading(sentence: str) -> bool:
     return not sentence.rstrip().endswith(_SENTENCE_END) and len(tokens(sentence)) < 12
 
 
-def _candidates(retrieved: list[RetrievedChunk]) -> list[tuple[Candidate, frozenset[str]]]:
-    """Each usable sentence with the stems of its context: itself, its neighbours in the
+def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
+    """Each usable sentence, with the stems of its context: itself, its neighbours in the
     passage and the document title (questions often name the topic only the title states)."""
     seen: set[tuple[str, int]] = set()
-    found: list[tuple[Candidate, frozenset[str]]] = []
+    found: list[Candidate] = []
     for item in retrieved:
         sentences = list(_sentences(item))
-        stems = [content_stems(c.text) for c in sentences]
+        stems = [frozenset(content_stems(c.text)) for c in sentences]
         title_stems = content_stems(item.chunk.title or "")
         for i, candidate in enumerate(sentences):
             sentence = candidate.text
@@ -217,8 +217,9 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[tuple[Candidate, frozen
                     or forged_marker):
                 continue
             seen.add(key)
-            context = stems[i].union(*stems[max(0, i - 1): i + 2], title_stems)
-            found.append((candidate, frozenset(context)))
+            candidate.stems = stems[i]
+            candidate.context_stems = stems[i].union(*stems[max(0, i - 1): i + 2], title_stems)
+            found.append(candidate)
     return found
 
 
@@ -234,10 +235,9 @@ class ExtractiveAnswerer:
     def score_candidates(
         self, question: str, question_vector: np.ndarray, retrieved: list[RetrievedChunk]
     ) -> list[Candidate]:
-        found = _candidates(retrieved)
-        if not found:
+        candidates = _candidates(retrieved)
+        if not candidates:
             return []
-        candidates = [c for c, _ in found]
         vectors = self.encoder([c.text for c in candidates])
         question_stems = content_stems(question)
         weights = self.idf(question_stems)
@@ -246,12 +246,11 @@ class ExtractiveAnswerer:
         kind = question_type(question)
         focus = question_focus(question)
         w_sim, w_key, w_context, w_type, w_focus, w_unresolved = self.settings.sentence_score_weights
-        for (candidate, context), vector in zip(found, vectors, strict=True):
+        for candidate, vector in zip(candidates, vectors, strict=True):
             candidate.vector = vector
-            candidate.context_stems = context
             candidate.similarity = float(vector @ question_vector)
-            sentence_stems = content_stems(candidate.text)
-            candidate.keyword = sum(weights[s] for s in question_stems & sentence_stems) / total_weight
+            context = candidate.context_stems
+            candidate.keyword = sum(weights[s] for s in question_stems & candidate.stems) / total_weight
             candidate.context_keyword = sum(weights[s] for s in question_stems & context) / total_weight
             missing = [weights[s] for s in question_stems - context]
             candidate.missing_specific = max(missing, default=0.0) / top_weight

@@ -56,10 +56,10 @@ def stopwords() -> frozenset[str]:
     from assistant.nltk_parts import stopwords as nltk_stopwords
 
     try:
-        words = set(nltk_stopwords("english"))
+        listed = set(nltk_stopwords("english"))
     except LookupError:  # data missing: fall back to a minimal list rather than failing
-        words = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "is", "are", "was"}
-    return frozenset(words | _EXTRA_STOPWORDS)
+        listed = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "is", "are", "was"}
+    return frozenset(listed | _EXTRA_STOPWORDS)
 
 
 @lru_cache(maxsize=1)
@@ -81,9 +81,14 @@ def base_form(word: str) -> str:
     return _IRREGULAR_VERBS.get(word, word)
 
 
+def words(text: str) -> list[str]:
+    """The words of a text as written (case and apostrophes kept)."""
+    return _TOKEN.findall(text)
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; a possessive 's is dropped, as the FTS5 tokenizer splits it off."""
-    found = (t.lower().replace("’", "'") for t in _TOKEN.findall(text))
+    found = (t.lower().replace("’", "'") for t in words(text))
     return [t[:-2] if t.endswith("'s") else t for t in found]
 
 
@@ -106,8 +111,7 @@ def proper_names(text: str) -> set[str]:
     """Capitalised words that do not open a sentence: a cheap named-entity proxy."""
     names: set[str] = set()
     for sentence in re.split(r"(?<=[.!?:;“\"])\s+|\n+", text):
-        words = _TOKEN.findall(sentence)
-        for word in words[1:]:
+        for word in words(sentence)[1:]:
             if word[:1].isupper() and word.lower() not in stopwords():
                 # "Putin’s" and "Putin's" are the name Putin, as tokens() reads them
                 word = word.replace("’", "'")

@@ -23,9 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant import Assistant, Settings  # noqa: E402
 from assistant.abstention import FEATURES, SIGNS  # noqa: E402
-from assistant.conversation import rewrite_standalone  # noqa: E402
 from assistant.embedding import Embedder  # noqa: E402
-from assistant.guard import is_off_task  # noqa: E402
 
 TEST_SPLITS = {"test", "held_out"}
 
@@ -42,22 +40,16 @@ def answerable(record: dict) -> bool:
 
 
 def collect(bot: Assistant, records: list[dict]) -> tuple[list[list[float]], list[int]]:
+    """The abstention evidence of each question, taken from the engine's own path (explain
+    mode): the same guard, follow-up rewrite, retrieval and selection as `ask`."""
     rows, labels = [], []
     for record in records:
         question = record.get("question") or record["q"]
-        if is_off_task(question):
-            continue  # refused by the guard, not by this model
         history = [tuple(t) for t in record.get("history") or []]
-        standalone = rewrite_standalone(question, history)
-        retrieval = bot.retriever.retrieve(standalone)
-        extractive = bot.extractive
-        ranked = extractive.score_candidates(standalone, retrieval.question_vector,
-                                             retrieval.chunks)
-        selection = extractive.select(standalone, ranked)
-        evidence = bot.decide(standalone, selection).evidence
-        if evidence is None:
-            continue
-        rows.append(evidence.vector())
+        decision = bot.explain(question, history, answerer="extractive").trace.decision
+        if decision is None or decision.evidence is None:
+            continue  # refused before the model (the guard, the language check) or no passage
+        rows.append(decision.evidence.vector())
         labels.append(int(answerable(record)))
     return rows, labels
 
