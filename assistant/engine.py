@@ -375,9 +375,8 @@ class Assistant:
     def _refusal(self, question: str, standalone: str, kind: str, note: str, *,
                  searched: dict | None = None, nearest: list[Citation] | None = None) -> Answer:
         template = self.templates["refusal"][kind]
-        sources = (searched or {}).get("sources")
         return Answer(
-            text=template.format(scope=self._scope(sources), question=standalone),
+            text=template.format(scope=self._scope(searched or {}), question=standalone),
             citations=[],
             abstained=True,
             question=question,
@@ -387,12 +386,17 @@ class Assistant:
             nearest=nearest or [],
         )
 
-    def _scope(self, sources: Sequence[str] | None) -> str:
+    def _scope(self, searched: dict[str, Any]) -> str:
+        """What a refusal searched: the source filter, or every document (counted once, when
+        the search recorded it)."""
+        sources = searched.get("sources")
         if sources:
             names = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more"
                                                if len(sources) > 3 else "")
             return f"only the document{'s' if len(sources) > 1 else ''} selected: {names}"
-        count = self.store.catalog.count_documents()
+        count = searched.get("documents")
+        if count is None:
+            count = self.store.catalog.count_documents()
         return f"all {count} indexed document{'s' if count != 1 else ''}"
 
 
