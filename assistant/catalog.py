@@ -352,14 +352,28 @@ class Catalog:
                 found.update(rows)
         return found
 
+    def sentence_token_counts(self, keys: Sequence[bytes]) -> dict[bytes, int]:
+        """key -> stored token count, for the keys that have one."""
+        found: dict[bytes, int] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = list(keys[start : start + 500])
+                rows = self._db.execute(
+                    f"SELECT key, tokens FROM sentence_vectors WHERE tokens IS NOT NULL AND "
+                    f"key IN ({','.join('?' * len(batch))})", batch)
+                found.update(rows)
+        return found
+
     def add_sentence_vectors(self, vectors: dict[bytes, bytes],
-                             chunk_keys: Iterable[tuple[str, bytes]]) -> None:
-        """Store new sentence vectors and which chunks hold which sentences, in one
-        transaction (links to chunks that are gone are skipped)."""
+                             chunk_keys: Iterable[tuple[str, bytes]],
+                             token_counts: dict[bytes, int] | None = None) -> None:
+        """Store new sentence vectors (with their token counts where given) and which chunks
+        hold which sentences, in one transaction (links to chunks that are gone are skipped)."""
+        token_counts = token_counts or {}
         with self._lock, self._db:
             self._db.executemany(
-                "INSERT OR IGNORE INTO sentence_vectors(key, vector) VALUES(?, ?)",
-                list(vectors.items()))
+                "INSERT OR IGNORE INTO sentence_vectors(key, vector, tokens) VALUES(?, ?, ?)",
+                [(key, vector, token_counts.get(key)) for key, vector in vectors.items()])
             self._db.executemany(
                 "INSERT OR IGNORE INTO chunk_sentences(chunk_id, key) "
                 "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE chunk_id = ?)",

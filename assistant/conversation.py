@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.chunking import count_tokens
+from assistant.chunking import count_tokens, tokens_within
 from assistant.errors import InvalidHistoryError
 from assistant.text import content_words, tokens
 
@@ -54,6 +54,8 @@ def validate_history(history: Any) -> list[Turn]:
 
 def bound_history(turns: list[Turn], max_tokens: int) -> list[Turn]:
     """The most recent turns whose text fits in `max_tokens`."""
+    if tokens_within((text for _, text in turns), max_tokens):
+        return list(turns)
     kept: list[Turn] = []
     budget = max_tokens
     for role, text in reversed(turns):

@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant import sentence_vectors
 from assistant.abstention import AbstentionDecision, decide
-from assistant.chunking import count_tokens
+from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.conversation import bound_history, rewrite_standalone, validate_history
 from assistant.embedding import Embedder
@@ -178,6 +178,9 @@ class Assistant:
     def _stored_sentence_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
         return sentence_vectors.lookup(self.store.catalog, texts)
 
+    def _stored_token_counts(self, texts: list[str]) -> dict[str, int]:
+        return sentence_vectors.token_counts(self.store.catalog, texts)
+
     # --- the public call -------------------------------------------------------------------
     def ask(
         self,
@@ -324,7 +327,8 @@ class Assistant:
 
     @property
     def extractive(self) -> ExtractiveAnswerer:
-        return ExtractiveAnswerer(self.settings, self.encode, self._idf, self.templates)
+        return ExtractiveAnswerer(self.settings, self.encode, self._idf, self.templates,
+                                  self._stored_token_counts)
 
     def _idf(self, stems: set[str]) -> dict[str, float]:
         return self._term_stats(frozenset(stems))[0]
@@ -366,7 +370,7 @@ class Assistant:
         if not cleaned:
             raise InvalidQuestionError("the question is empty; ask something about the articles")
         limit = self.settings.max_question_tokens
-        if len(cleaned) > limit * 8 or count_tokens(cleaned) > limit:
+        if len(cleaned) > limit * 8 or not tokens_within([cleaned], limit):
             raise InvalidQuestionError(
                 f"the question is longer than {limit} tokens; shorten it to one question"
             )

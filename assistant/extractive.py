@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import AbstentionEvidence
-from assistant.chunking import count_tokens
+from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
 from assistant.text import (
@@ -29,6 +29,7 @@ from assistant.text import (
 
 Encoder = Callable[[list[str]], np.ndarray]
 IdfLookup = Callable[[set[str]], dict[str, float]]
+TokenCounts = Callable[[list[str]], dict[str, int]]
 
 _WHY = re.compile(r"^\s*(why|how come)\b|\b(reasons?|because|explain why|motivat)", re.I)
 _COMPARE = re.compile(
@@ -225,9 +226,11 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
 
 class ExtractiveAnswerer:
     def __init__(self, settings: Settings, encoder: Encoder, idf: IdfLookup,
-                 templates: dict) -> None:
+                 templates: dict, token_counts: TokenCounts | None = None) -> None:
+        """`token_counts`: sentence token counts stored at ingest (others are counted here)."""
         self.settings = settings
         self.encoder = encoder
+        self.token_counts = token_counts
         self.idf = idf
         self.templates = templates
 
@@ -318,12 +321,13 @@ class ExtractiveAnswerer:
             if pick.vector is not None and any(
                     float(pick.vector @ c.vector) > 0.85 for c in chosen if c.vector is not None):
                 continue  # says the same thing as a sentence already chosen
-            cost = count_tokens(pick.text)
-            if chosen and cost > budget:
+            # the first sentence is taken whatever its length; a further one only while all
+            # of them together stay within the budget
+            if chosen and not tokens_within([*(c.text for c in chosen), pick.text], budget,
+                                            self.token_counts):
                 continue
             chosen.append(pick)
             sources.add(pick.doc_id)
-            budget -= cost
         return Selection(self._with_following_quotes(chosen), best, kind, tuple(ranked))
 
     def _with_following_quotes(self, chosen: list[Candidate]) -> list[Candidate]:

@@ -81,6 +81,10 @@ WHEN NOT EXISTS (SELECT 1 FROM chunk_sentences WHERE key = old.key) BEGIN
     DELETE FROM sentence_vectors WHERE key = old.key;
 END;
 """),
+    Migration(6, "each stored sentence's cl100k token count: the answer's token budget is "
+                 "checked without loading the tokenizer at question time (NULL: count then)", """
+ALTER TABLE sentence_vectors ADD COLUMN tokens INTEGER;
+"""),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -117,7 +121,9 @@ def legacy_version(db: sqlite3.Connection) -> int:
         return 3
     if "sentence_vectors" not in tables:
         return 4
-    return 5
+    if "tokens" not in {row[1] for row in db.execute("PRAGMA table_info(sentence_vectors)")}:
+        return 5
+    return 6
 
 
 def current_version(db: sqlite3.Connection) -> int:

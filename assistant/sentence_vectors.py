@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from assistant.catalog import Catalog
+from assistant.chunking import count_tokens
 from assistant.text import sentence_spans
 
 SEGMENTER_META_KEY = "sentence_segmenter"
@@ -80,7 +81,8 @@ def store_missing(catalog: Catalog, encode: Encode, batch_chunks: int = 256,
         missing = [key for key in texts if key not in known]
         vectors = encode([texts[key] for key in missing]) if missing else np.zeros((0, 0))
         catalog.add_sentence_vectors(
-            {key: pack(vector) for key, vector in zip(missing, vectors, strict=True)}, links)
+            {key: pack(vector) for key, vector in zip(missing, vectors, strict=True)}, links,
+            {key: count_tokens(texts[key]) for key in missing})
         embedded += len(missing)
         if on_batch is not None:
             on_batch(len(chunks))
@@ -90,3 +92,9 @@ def lookup(catalog: Catalog, texts: list[str]) -> dict[str, np.ndarray]:
     """text -> stored vector for the texts the index holds vectors for."""
     keys = {sentence_key(text): text for text in texts}
     return {keys[key]: unpack(blob) for key, blob in catalog.sentence_vectors(list(keys)).items()}
+
+
+def token_counts(catalog: Catalog, texts: list[str]) -> dict[str, int]:
+    """text -> cl100k token count stored at ingest, for the texts the index holds one for."""
+    keys = {sentence_key(text): text for text in texts}
+    return {keys[key]: count for key, count in catalog.sentence_token_counts(list(keys)).items()}

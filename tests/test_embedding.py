@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.catalog import Catalog
+from assistant.chunking import count_tokens
 from assistant.embedding import Embedder
 from assistant.engine import Assistant
 from assistant.errors import EmbeddingModelMismatchError
@@ -83,6 +84,37 @@ def test_asking_imports_neither_torch_nor_sentence_transformers(seed_index):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["heavy"] == []
     assert "43 per cent" in report["text"]
+
+
+TOKENIZER_SCRIPT = """
+import json, sys
+from assistant import ask
+answer = ask("Why hasn't Lukashenko sent troops to Ukraine?",
+             history=[("user", "Who leads Belarus?"), ("assistant", "Lukashenko [1].")])
+print(json.dumps({"tiktoken": "tiktoken" in sys.modules,
+                  "quote_bytes": [len(c.quote.encode()) for c in answer.citations]}))
+"""
+
+
+def test_answering_needs_no_tokenizer_tables(seed_index):
+    """Question length, history and the answer's token budget are checked by the byte bound
+    and the token counts stored at ingest, so the cl100k tables are never loaded."""
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(seed_index.index_dir),
+           "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", TOKENIZER_SCRIPT], capture_output=True,
+                            text=True, env=env, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    # several sentences, longer in bytes than the budget: the stored counts decided
+    assert sum(report["quote_bytes"]) > seed_index.answer_token_budget
+    assert report["tiktoken"] is False
+
+
+def test_sentence_token_counts_are_stored_at_ingest(seed_index, embedder):
+    bot = Assistant(seed_index, embedder)
+    answer = bot.ask("Why hasn't Lukashenko sent troops?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and bot._stored_token_counts(quotes) == {q: count_tokens(q) for q in quotes}
 
 
 def test_help_imports_no_model_or_store():

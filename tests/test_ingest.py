@@ -257,6 +257,7 @@ def test_index_from_an_older_version_is_migrated(tmp_path, corpus_copy, embedder
         END;
         ALTER TABLE documents DROP COLUMN file_size; ALTER TABLE documents DROP COLUMN file_mtime_ns;
         DROP TABLE document_pages;
+        DROP TRIGGER chunk_sentences_ad; DROP TABLE chunk_sentences; DROP TABLE sentence_vectors;
         PRAGMA user_version = 0;
     """)  # as the first version wrote it (tests/test_migrations.py covers every version)
     db.close()

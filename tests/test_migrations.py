@@ -40,7 +40,8 @@ def _schema(path: Path) -> set[tuple[str, str]]:
     db = sqlite3.connect(path)
     rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
     shape = {(kind, name) for kind, name, _ in rows}
-    columns = {("column", f"documents.{r[1]}") for r in db.execute("PRAGMA table_info(documents)")}
+    columns = {("column", f"{table}.{r[1]}") for table in ("documents", "sentence_vectors")
+               for r in db.execute(f"PRAGMA table_info({table})")}
     db.close()
     return shape | columns
 
