@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass
 # `coverage` (in the sentence alone) is shown by explain mode but left out of the model: it moves
 # with `context_coverage`, and the pair took opposite signs when fitted together
 FEATURES = ("similarity", "similarity_margin", "context_coverage",
-            "missing_specific", "unknown_share", "answer_type", "focus", "unknown_names")
+            "missing_specific", "unknown_share", "answer_type", "focus", "unknown_names",
+            "negation_flip", "opposite_swap")
 # the direction each piece of evidence may push: the fit keeps every weight on its side of zero,
 # so that a small dev set cannot learn that, say, a higher similarity means "refuse"
-SIGNS = (+1, +1, +1, -1, -1, +1, +1, -1)
+SIGNS = (+1, +1, +1, -1, -1, +1, +1, -1, -1, -1)
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,12 @@ class AbstentionEvidence:
     context_coverage: float  # ... in the sentence, its neighbours and its document's title
     missing_specific: float  # the rarest question term absent from that context, IDF / max IDF
     unknown_share: float  # IDF share of the question's terms that occur nowhere in the corpus
-    answer_type: float  # 1 when the sentence holds the kind of answer asked for, else 0
+    answer_type: float  # 1 when the sentence holds the kind of answer asked for, 0.5 a weak form
+    # (a relative time for "when"), 0 none (assistant/answer_fit.kind_fit)
     focus: float  # share of the words naming what is asked for found in the sentence
     unknown_names: float  # share of the question's names/acronyms/numbers absent from the corpus
+    negation_flip: float = 0.0  # 1: the question is negated and the sentence is not
+    opposite_swap: float = 0.0  # 1: a question word is replaced by its opposite in the sentence
 
     def vector(self) -> list[float]:
         return [getattr(self, name) for name in FEATURES]

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import AbstentionEvidence
+from assistant.answer_fit import kind_fit, negation_flip, opposite_swap
 from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
 from assistant.text import (
     content_stems,
     content_words,
-    numbers,
-    proper_names,
     sentence_spans,
     stem,
     tokens,
@@ -46,21 +45,6 @@ _CAUSAL = re.compile(
 # text in a document that looks like our citation markers would forge citations in the answer
 _MARKER_LIKE = re.compile(r"\[\s*\d+\s*\]")
 _SENTENCE_END = ('.', '!', '"', '”', '’', "'", ')')
-# questions whose answer must contain a number or a date/time expression
-_EXPECTS_NUMBER = re.compile(r"^\s*(how (many|much|old|long|far)|what (percentage|share|proportion|"
-                             r"number|amount)|what per ?cent)\b", re.I)
-_EXPECTS_TIME = re.compile(r"^\s*(when|what (year|date|day|month|time)|since when|in what year|"
-                           r"on what (date|day))\b", re.I)
-_TIME_WORDS = re.compile(
-    r"\b(\d{3,4}s?|\d{1,2}(st|nd|rd|th)|january|february|march|april|may|june|july|august|"
-    r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
-    r"tonight|week|month|year|day|date|hour|ago|since|until|till|before|after|upon|"
-    r"during|within|decade|century|era|period|spring|summer|autumn|fall|winter|"
-    r"morning|evening|night|dated?)s?\b", re.I)
-# "who did ..." wants a name; "who is X?" wants a description of X, which needs none
-_ASKS_WHO = re.compile(r"^\s*(who|whom|whose)\b(?!\s+(is|was|are|were)\b)", re.I)
-_ASKS_WHERE = re.compile(r"^\s*where\b", re.I)
 # a sentence that asks or leaves open rather than states ("Now the question is whether ...")
 _UNRESOLVED = re.compile(r"\?\s*[”\"’']?\s*$|\b(question is|remains? (to be seen|unclear)|"
                          r"unclear (whether|if)|it is not (known|clear))\b", re.I)
@@ -78,7 +62,7 @@ class Candidate:
     keyword: float = 0.0  # IDF share of the question's terms in the sentence
     context_keyword: float = 0.0  # ... in the sentence, its neighbours and the document title
     missing_specific: float = 0.0  # rarest question term absent from that context (IDF / max)
-    answer_type: float = 1.0  # holds the kind of answer asked for (number, time, name)
+    answer_type: float = 1.0  # holds the kind of answer asked for (answer_fit.kind_fit)
     focus: float = 1.0  # share of the words naming what is asked for ("How much RAM ...")
     score: float = 0.0
     vector: np.ndarray | None = None
@@ -137,18 +121,6 @@ def _next_sentence(candidate: Candidate) -> Candidate | None:
                  if s.local_start >= candidate.local_end), None)
 
 
-def satisfies_answer_type(question: str, sentence: str) -> bool:
-    """Whether a sentence holds the kind of answer asked for: a number for 'how many', a time
-    expression for 'when', a name the question does not already contain for 'who'/'where'."""
-    if _EXPECTS_NUMBER.search(question):
-        return bool(numbers(sentence))
-    if _EXPECTS_TIME.search(question):
-        return bool(_TIME_WORDS.search(sentence) or numbers(sentence))
-    if _ASKS_WHO.search(question) or _ASKS_WHERE.search(question):
-        return bool(proper_names(" " + sentence) - content_stems(question))
-    return True
-
-
 _FOCUS = re.compile(
     r"^\s*(?:(?:in|on|at|for|from|by|to|of|with|under|during|since)\s+)?"
     r"(?:what|which|how\s+(?:much|many|long|old|far|big|large|high|tall|heavy|fast))\s+"
@@ -157,7 +129,9 @@ _FOCUS = re.compile(
 _FOCUS_AFTER_BE = re.compile(r"^\s*(?:what|which)\s+(?:is|was|are|were)\s+(?P<phrase>[^?]+)", re.I)
 # focus words that only name the kind of answer; the answer-type check covers them
 _ANSWER_KIND_WORDS = {"year", "date", "day", "month", "time", "number", "percentage", "percent",
-                      "amount", "age", "kind", "type", "sort", "name", "much", "many", "in"}
+                      "amount", "age", "kind", "type", "sort", "name", "much", "many", "in",
+                      "condition", "conditions", "circumstance", "circumstances", "case", "cases",
+                      "reason", "reasons", "way", "ways", "manner", "extent"}
 
 
 def question_focus(question: str) -> list[str]:
@@ -257,7 +231,7 @@ class ExtractiveAnswerer:
             candidate.context_keyword = sum(weights[s] for s in question_stems & context) / total_weight
             missing = [weights[s] for s in question_stems - context]
             candidate.missing_specific = max(missing, default=0.0) / top_weight
-            candidate.answer_type = float(satisfies_answer_type(question, candidate.text))
+            candidate.answer_type = kind_fit(question, candidate.text)
             candidate.focus = _focus_coverage(focus, candidate.text)
             candidate.score = (w_sim * candidate.similarity + w_key * candidate.keyword
                                + w_context * candidate.context_keyword
@@ -293,6 +267,8 @@ class ExtractiveAnswerer:
             answer_type=best.answer_type,
             focus=best.focus,
             unknown_names=unknown_names,
+            negation_flip=negation_flip(question, best.text),
+            opposite_swap=opposite_swap(question, best.text),
         )
 
     # --- selection -------------------------------------------------------------------------
@@ -311,6 +287,8 @@ class ExtractiveAnswerer:
         sources: set[str] = set()
         budget = self.settings.answer_token_budget
         pool = [c for c in ranked if c.score >= floor]
+        if kind == "why":  # a reason is stated, not asked or left open
+            pool = [c for c in pool if not _UNRESOLVED.search(c.text)] or pool[:1]
         while pool and len(chosen) < max_sentences:
             def gain(c: Candidate) -> float:
                 novelty = 0.05 if kind in ("why", "compare") and c.doc_id not in sources else 0.0
@@ -344,7 +322,8 @@ class ExtractiveAnswerer:
             starts_quoted = follower.text.startswith(_QUOTE_OPENERS)
             announces = (_SPEECH.search(candidate.text) and not _has_quote(candidate.text)
                          and _has_quote(follower.text))
-            if (starts_quoted or announces) and not _MARKER_LIKE.search(follower.text):
+            if ((starts_quoted or announces) and not _MARKER_LIKE.search(follower.text)
+                    and not _UNRESOLVED.search(follower.text)):
                 follower.score = candidate.score
                 extra.append(follower)
                 taken.add((follower.doc_id, follower.absolute_start))

@@ -1,0 +1,238 @@
+"""How well one sentence fits what a question asks, beyond shared words: whether it holds the kind
+of answer asked for, whether it flips the question's negation, and whether it swaps one of the
+question's words for its opposite.
+
+These are the usual ways a near-miss sentence shares a question's topic without answering it
+("How much did he charge?" against a sentence with a date and a length; "What is *not*
+contained in X?" against "L is contained in X"; "Who came *after* ...?" against "... before ...").
+Every pattern here is general English (question words, units, currencies, negation, common
+opposites), not vocabulary of any corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import lru_cache
+
+from assistant.text import proper_names, stem, tokens, words
+
+
+class AnswerKind(Enum):
+    MONEY = "money"
+    PERCENT = "percent"
+    COUNT = "count"  # how many
+    MEASURE = "measure"  # how long / far / high / old ...: a number, with or without a unit
+    TIME = "time"
+    NAME = "name"  # who did it, which company, what is the name of ...
+    PLACE = "place"
+    CONDITION = "condition"  # under what conditions / circumstances ...
+    ANY = "any"
+
+
+_MONEY_VERBS = re.compile(
+    r"\b(cost(s|ing)?|charg(e|es|ed|ing)|pa(y|ys|id|ying)|pric(e|es|ed|ing)|worth|sell(s|ing)?|"
+    r"sold|spen(d|ds|t|ding)|earn(s|ed|ing)?|rais(e|es|ed|ing)|fund(s|ed|ing)?|fin(e|es|ed)|"
+    r"fees?|fares?|salary|budget|revenue|valu(e|ed|ation))\b", re.I)
+_HOW_MUCH = re.compile(r"^\s*(?:for\s+)?how much\b", re.I)
+_HOW_MANY = re.compile(r"^\s*how many\b", re.I)
+_HOW_MEASURE = re.compile(r"^\s*how (long|far|old|big|large|high|tall|heavy|fast|deep|wide|"
+                          r"late|early|often|frequently)\b", re.I)
+_WHEN = re.compile(r"^\s*(when|since when|until when|in what year|on what (date|day)|"
+                   r"(what|which) (year|date|day|month|century|decade|time))\b", re.I)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b(?!\s+(is|was|are|were)\b)", re.I)
+_WHERE = re.compile(r"^\s*(where|from where|in what (country|city|town|state|region|place)|"
+                    r"(what|which) (country|city|town|state|region|place|continent|island))\b",
+                    re.I)
+_WHICH_NAMED = re.compile(r"^\s*(what|which) (company|firm|organi[sz]ation|group|team|party|"
+                          r"agency|person|man|woman|newspaper|outlet|brand|band|author|king|"
+                          r"queen|president|leader)\b|\bwhat (is|was) the name\b|"
+                          r"\bname of\b", re.I)
+_UNDER_CONDITION = re.compile(r"\b(under|in|on|with) (what|which) (conditions?|circumstances?|"
+                              r"terms?|cases?)\b|^\s*in what case\b", re.I)
+_CONDITIONAL = re.compile(r"\b(if|unless|provided|provided that|only when|as long as|so long as|"
+                          r"on condition|subject to|in case|in the event|whenever|when)\b", re.I)
+# nouns that name a measured quantity: "What child poverty rate ...", "What is the price of ..."
+_MEASURE_NOUNS = {
+    "money": ("price", "cost", "fee", "fare", "salary", "wage", "revenue", "budget", "worth",
+              "value", "valuation", "income", "profit", "fine"),
+    "percent": ("rate", "percentage", "proportion", "share"),
+    "count": ("population", "number", "amount", "total", "count"),
+    "measure": ("age", "length", "height", "width", "depth", "distance", "size", "weight",
+                "speed", "temperature", "area", "duration", "capacity", "range"),
+}
+_WHAT = re.compile(r"^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?P<rest>.*)",
+                   re.I)
+_PHRASE_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will",
+               "would", "can", "could", "should", "of", "for", "in", "on", "at", "that", "which"}
+
+_CURRENCY = re.compile(
+    r"[$€£¥₹₽]\s?\d|\d\s?[$€£¥₹₽]|\b\d[\d,.]*\s*(?:million|billion|trillion|m|bn|k)?\s*"
+    r"(?:dollars?|euros?|pounds?|yen|yuan|rupees?|roubles?|rubles?|francs?|marks?|cents?|pence|"
+    r"usd|eur|gbp|chf)\b|\b(?:dollars?|euros?|pounds?)\b", re.I)
+_PERCENT = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                      r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred))"
+                      r"\s?(?:%|per ?cent\b|percent\b|percentage points?\b)", re.I)
+_DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
+_COUNT_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|a dozen|a few|several|"
+    r"single|both|no one|none|a pair|twice|once|first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|\d+(st|nd|rd|th))\b", re.I)
+# "May" is a month only beside a number ("May 5", "5 May"); elsewhere it is the modal verb
+_MONTHS = (r"january|february|march|april|june|july|august|september|october|november|"
+           r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|may(?=\s+\d)|(?<=\d\s)may")
+_STRONG_TIME = re.compile(
+    rf"\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+    r"tomorrow|tonight|\d{1,2}(st|nd|rd|th) century|centur(y|ies)|decades?|\d{2,4}s|"
+    r"(1[0-9]{3}|20[0-9]{2})|\d{1,2}:\d{2}|\d\s?[ap]\.?m\b|bc|bce|ago|era|period|"
+    r"spring|summer|autumn|winter|morning|evening|night|weekend|"
+    r"(last|next|this|that|previous|following) (week|month|year|day|season|time))\b", re.I)
+# a clause that places an event relative to another: a when-answer in legal or technical text
+# ("upon termination", "as of the date such litigation is filed", "within 30 days")
+_RELATIVE_TIME = re.compile(
+    r"\b(after|before|since|until|till|upon|during|within|once|whenever|as soon as|as of|"
+    r"prior to|following|at the time|at the (start|end|beginning)|dated?|days?|weeks?|"
+    r"months?|years?|hours?|minutes?|immediately|automatically)\b", re.I)
+_NEGATION = re.compile(r"\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|"
+                       r"n['’]t\b", re.I)
+_WHY = re.compile(r"^\s*(why|how come)\b", re.I)
+
+# common English opposites (both directions); prefix negations (in-, un-, non-, dis-, im-, il-,
+# ir-) are handled separately
+_OPPOSITE_PAIRS = (
+    ("most", "least"), ("more", "less"), ("more", "fewer"), ("first", "last"),
+    ("before", "after"), ("left", "right"), ("north", "south"), ("east", "west"),
+    ("northern", "southern"), ("eastern", "western"), ("upper", "lower"), ("above", "below"),
+    ("increase", "decrease"), ("rise", "fall"), ("large", "small"), ("largest", "smallest"),
+    ("larger", "smaller"), ("big", "small"), ("biggest", "smallest"), ("high", "low"),
+    ("highest", "lowest"), ("higher", "lower"), ("early", "late"), ("earliest", "latest"),
+    ("earlier", "later"), ("begin", "end"), ("start", "end"), ("open", "close"),
+    ("win", "lose"), ("won", "lost"), ("accept", "reject"), ("allow", "forbid"),
+    ("allow", "prohibit"), ("major", "minor"), ("maximum", "minimum"), ("inside", "outside"),
+    ("inner", "outer"), ("import", "export"), ("public", "private"), ("old", "new"),
+    ("old", "young"), ("oldest", "youngest"), ("strong", "weak"), ("positive", "negative"),
+    ("hot", "cold"), ("warm", "cold"), ("wet", "dry"), ("long", "short"), ("longest", "shortest"),
+    ("wide", "narrow"), ("ancient", "modern"), ("same", "different"), ("include", "exclude"),
+    ("internal", "external"), ("top", "bottom"), ("buy", "sell"), ("gain", "loss"),
+    ("success", "failure"), ("true", "false"), ("always", "never"), ("best", "worst"),
+    ("better", "worse"), ("entered", "left"), ("arrive", "depart"), ("birth", "death"),
+    ("born", "died"), ("lowest", "highest"), ("add", "remove"), ("added", "removed"),
+    ("attack", "defend"), ("victory", "defeat"), ("legal", "illegal"), ("common", "rare"),
+    ("ally", "enemy"), ("support", "oppose"), ("supported", "opposed"),
+)
+_PREFIXES = ("in", "un", "non", "dis", "im", "il", "ir")
+# a negating prefix makes opposites of describing words ("indirectly", "unlimited", "illegal");
+# on other words it is part of the stem ("information", "discover")
+_DESCRIBING_ENDINGS = ("ly", "ed", "able", "ible", "al", "ive", "ent", "ant", "ful", "ic", "ous",
+                       "ar", "ary", "ure")
+
+
+@lru_cache(maxsize=1)
+def _opposites() -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    for a, b in _OPPOSITE_PAIRS:
+        table.setdefault(stem(a), set()).add(stem(b))
+        table.setdefault(stem(b), set()).add(stem(a))
+    return table
+
+
+def _what_phrase_kind(question: str) -> AnswerKind | None:
+    match = _WHAT.match(question)
+    if not match:
+        return None
+    phrase: list[str] = []
+    for word in tokens(match.group("rest"))[:4]:
+        if word in _PHRASE_END:
+            break
+        phrase.append(word)
+    for kind, nouns in _MEASURE_NOUNS.items():
+        if any(word in nouns for word in phrase):
+            return AnswerKind(kind)
+    return None
+
+
+def expected_kind(question: str) -> AnswerKind:
+    """The kind of answer a question asks for, from its opening words."""
+    if _UNDER_CONDITION.search(question):
+        return AnswerKind.CONDITION
+    if _HOW_MUCH.search(question):
+        return AnswerKind.MONEY if _MONEY_VERBS.search(question) else AnswerKind.MEASURE
+    if _HOW_MANY.search(question):
+        return AnswerKind.COUNT
+    if _HOW_MEASURE.search(question):
+        return AnswerKind.MEASURE
+    if _WHEN.search(question):
+        return AnswerKind.TIME
+    if re.match(r"^\s*what (percentage|percent|proportion|share)\b", question, re.I):
+        return AnswerKind.PERCENT
+    if _WHERE.search(question):
+        return AnswerKind.PLACE
+    if _WHO.search(question) or _WHICH_NAMED.search(question):
+        return AnswerKind.NAME
+    return _what_phrase_kind(question) or AnswerKind.ANY
+
+
+def _has_count(sentence: str) -> bool:
+    numbers = [n for n in _DIGITS.findall(sentence) if not _YEAR.match(n)]
+    return bool(numbers or _COUNT_WORDS.search(sentence))
+
+
+def _new_names(question: str, sentence: str) -> set[str]:
+    asked = {stem(w) for w in words(question)}
+    return proper_names(" " + sentence) - asked
+
+
+def kind_fit(question: str, sentence: str) -> float:
+    """1 when the sentence holds the kind of answer the question asks for, 0.5 when it holds
+    only a weaker form of it (a relative time for 'when', any number for a money question), 0
+    when it holds none. Questions of no particular kind fit every sentence."""
+    kind = expected_kind(question)
+    if kind is AnswerKind.ANY:
+        return 1.0
+    if kind is AnswerKind.MONEY:
+        return 1.0 if _CURRENCY.search(sentence) else 0.5 if _has_count(sentence) else 0.0
+    if kind is AnswerKind.PERCENT:
+        return 1.0 if _PERCENT.search(sentence) else 0.5 if _has_count(sentence) else 0.0
+    if kind in (AnswerKind.COUNT, AnswerKind.MEASURE):
+        return 1.0 if _has_count(sentence) else 0.0
+    if kind is AnswerKind.CONDITION:
+        return 1.0 if _CONDITIONAL.search(sentence) else 0.0
+    if kind is AnswerKind.TIME:
+        if _STRONG_TIME.search(sentence):
+            return 1.0
+        return 0.5 if _RELATIVE_TIME.search(sentence) else 0.0
+    # NAME / PLACE: a name the question does not already contain
+    return 1.0 if _new_names(question, sentence) else 0.0
+
+
+def negation_flip(question: str, sentence: str) -> float:
+    """1 when a question that is negated ("What is not contained in ...?") meets a sentence
+    that is not: the sentence states the opposite of what is asked. Why-questions are exempt:
+    "Why hasn't he sent troops?" is answered by reasons, which need no negation."""
+    if _WHY.search(question):
+        return 0.0
+    return float(bool(_NEGATION.search(question)) and not _NEGATION.search(sentence))
+
+
+def opposite_swap(question: str, sentence: str) -> float:
+    """1 when a question word is missing from the sentence while its opposite is there
+    ("least used" against "most commonly used", "indirectly" against "directly")."""
+    table = _opposites()
+    asked = {stem(t) for t in tokens(question)}
+    said_tokens = tokens(sentence)
+    said = {stem(t) for t in said_tokens}
+    for word in asked - said:
+        if table.get(word, set()) & said - asked:
+            return 1.0
+    for token in {t for t in tokens(question)} - set(said_tokens):
+        for prefix in _PREFIXES:
+            if (token.startswith(prefix) and len(token) - len(prefix) >= 4
+                    and token.endswith(_DESCRIBING_ENDINGS)):
+                bare = token[len(prefix):]
+                if bare in said_tokens or stem(bare) in said - asked:
+                    return 1.0
+    return 0.0
+

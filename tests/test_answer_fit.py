@@ -1,0 +1,102 @@
+"""The evidence of assistant/answer_fit on sentences of the kinds the benchmark corpora hold (news,
+licences, encyclopedia): right kinds fit, near-misses of the same topic do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_fit import AnswerKind, expected_kind, kind_fit, negation_flip, opposite_swap
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How much did the company charge for its first sign?", AnswerKind.MONEY),
+    ("For how much is Yahoo selling its business?", AnswerKind.MONEY),
+    ("How much cargo was the ship carrying?", AnswerKind.MEASURE),
+    ("How many boards have been sold?", AnswerKind.COUNT),
+    ("How long can a Back-Cover Text be?", AnswerKind.MEASURE),
+    ("When did his time in office begin?", AnswerKind.TIME),
+    ("In what year was the treaty signed?", AnswerKind.TIME),
+    ("What percentage of voters approved?", AnswerKind.PERCENT),
+    ("What child poverty rate did the report give?", AnswerKind.PERCENT),
+    ("What is the price of the headset?", AnswerKind.MONEY),
+    ("What was the population of Paris in 1900?", AnswerKind.COUNT),
+    ("Where was she born?", AnswerKind.PLACE),
+    ("Which company manufactured the tools?", AnswerKind.NAME),
+    ("What is the name of the gunman?", AnswerKind.NAME),
+    ("Who wrote the script?", AnswerKind.NAME),
+    ("Who is Artyom Shraibman?", AnswerKind.ANY),  # asks for a description, not a name
+    ("What did the Normans do in Italy?", AnswerKind.ANY),
+    ("Why hasn't Lukashenko sent troops?", AnswerKind.ANY),
+])
+def test_expected_kind_reads_the_question_words(question, kind):
+    assert expected_kind(question) is kind
+
+
+@pytest.mark.parametrize("question, sentence, fit", [
+    # money: a currency amount fits; a date and a length are only numbers
+    ("How much does the game cost?", "It costs $29.99 on the store.", 1.0),
+    ("How much did he charge for the sign?", "He showed it at the Paris Motor Show in December 1910, "
+     "with 40-foot-tall tubes.", 0.5),
+    ("How much did he charge for the sign?", "He showed it at the Paris Motor Show.", 0.0),
+    # percentages, in digits or words
+    ("What share of Belarusians support sending troops?", "As few as four per cent said so.", 1.0),
+    ("What percentage of voters approved?", "Turnout was 43% in June.", 1.0),
+    # counts: a year is not a count; words and ordinals are
+    ("How many boards have been sold?", "The project started in 2005.", 0.0),
+    ("How many boards have been sold?", "About 700,000 boards have been sold.", 1.0),
+    ("How many times have they met?", "They will meet for the sixth time.", 1.0),
+    ("How many boards have been sold?", "This division of responsibilities may seem odd.", 0.0),
+    # time: dates fit, a relative clause half fits, the modal 'may' is not the month
+    ("When did his rule begin?", "He came to power in 1994.", 1.0),
+    ("When did his rule begin?", "He took office on 20 July.", 1.0),
+    ("When does the licence terminate?", "It terminates automatically upon any violation.", 0.5),
+    ("When may the licence be terminated?", "You may not propagate it.", 0.0),
+    ("When did the meeting start?", "It began May 5.", 1.0),
+    # names and places the question does not already hold
+    ("What is the name of the gunman who fired in Louisiana?",
+     "A gunman opened fire at a cinema in Louisiana.", 0.0),
+    ("Who opened fire in Louisiana?", "John Houser opened fire at a cinema in Louisiana.", 1.0),
+    ("Where was Grace Mugabe born?", "Grace Mugabe was born in Benoni.", 1.0),
+    # a question of no particular kind fits anything
+    ("What did the Normans do in Italy?", "They founded a kingdom.", 1.0),
+])
+def test_kind_fit(question, sentence, fit):
+    assert kind_fit(question, sentence) == fit
+
+
+def test_negation_flip_when_the_sentence_states_the_opposite():
+    assert negation_flip("What is not strictly contained in PSPACE?",
+                         "L is strictly contained in PSPACE.") == 1.0
+    assert negation_flip("What is not strictly contained in PSPACE?",
+                         "NL is not known to be contained in L.") == 0.0
+    assert negation_flip("What is strictly contained in PSPACE?",
+                         "L is strictly contained in PSPACE.") == 0.0
+    # reasons answer a negated why-question without a negation of their own
+    assert negation_flip("Why hasn't Lukashenko sent troops?",
+                         "He would prefer keeping the best of his military at home.") == 0.0
+
+
+@pytest.mark.parametrize("question, sentence, swapped", [
+    ("What is the least used type of reduction?",
+     "The most commonly used reduction is a polynomial-time reduction.", 1.0),
+    ("How can graphs be encoded indirectly?",
+     "Graphs can be encoded directly via their adjacency matrices.", 1.0),
+    ("Who came into contact with Wales after the conquest?",
+     "Even before the Conquest, the Normans had come into contact with Wales.", 1.0),
+    ("When the Rhine took a right turn what did it create?",
+     "The Rhine took a left turn, creating the Channel River.", 1.0),
+    # the same words, or opposites that both appear in the question, are no swap
+    ("What is the most used type of reduction?",
+     "The most commonly used reduction is a polynomial-time reduction.", 0.0),
+    ("Did more or fewer people vote than before?", "Fewer people voted.", 0.0),
+    ("What information does the licence require?", "It requires formation of a notice.", 0.0),
+])
+def test_opposite_swap(question, sentence, swapped):
+    assert opposite_swap(question, sentence) == swapped
+
+
+def test_conditions_are_answered_by_conditional_sentences():
+    question = "Under what conditions may you convey the work?"
+    assert expected_kind(question) is AnswerKind.CONDITION
+    assert kind_fit(question, "You may convey it provided that you keep the notices.") == 1.0
+    assert kind_fit(question, "The work is licensed under the GPL.") == 0.0
