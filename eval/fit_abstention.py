@@ -7,7 +7,8 @@ Each questions file is JSON lines with `question` (or `q`), optional `history` (
 no), or `facts`/`key_facts` null. Only dev halves may be passed: a record with `split` "test" or
 "held_out" is skipped. Prints the fitted `abstention_weights` and `abstention_threshold` for
 Settings; see the comment at the threshold search for how the threshold is chosen. Each corpus
-weighs the same.
+weighs the same. Each corpus is also asked some of the other corpora's answerable questions as
+off-topic ones (--off-topic-stride, --off-topic-weight).
 """
 
 from __future__ import annotations
@@ -76,16 +77,25 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=0.02,
                         help="ridge penalty: keeps correlated evidence (coverage in the sentence and "
                              "in its context) from taking opposite signs")
+    parser.add_argument("--off-topic-stride", type=int, default=3,
+                        help="ask every Nth answerable question of the other corpora as an "
+                             "off-topic question")
+    parser.add_argument("--off-topic-weight", type=float, default=0.5,
+                        help="weight of a corpus's off-topic questions, relative to its own "
+                             "unanswerable ones")
     parser.add_argument("--curve", action="store_true", help="print the trade-off per threshold")
     args = parser.parse_args()
     settings = Settings.load()
     embedder = Embedder(settings)
     xs, ys, ws, groups = [], [], [], []
-    for group, pair in enumerate(args.pairs):
+    corpora = []
+    for pair in args.pairs:
         index_dir, questions = pair.split(":", 1)
         records = [json.loads(line) for line in Path(questions).read_text().splitlines()
                    if line.strip()]
-        records = [r for r in records if r.get("split") not in TEST_SPLITS]
+        corpora.append((index_dir, questions,
+                        [r for r in records if r.get("split") not in TEST_SPLITS]))
+    for group, (index_dir, questions, records) in enumerate(corpora):
         bot = Assistant(settings.replace(index_dir=index_dir), embedder=embedder)
         rows, labels = collect(bot, records)
         print(f"{questions}: {len(rows)} questions, {sum(labels)} answerable", file=sys.stderr)
@@ -96,6 +106,17 @@ def main() -> None:
         for label in labels:
             same = sum(1 for v in labels if v == label)
             ws.append(1.0 / (2 * max(same, 1)))
+        # Off-topic questions: the other corpora's answerable questions, asked of this one. The
+        # benchmark's unanswerable questions are near-misses on the corpus's own topic, so without
+        # these the fit never sees a question about something else entirely and can learn to
+        # answer one whose best sentence is barely related but of the asked kind.
+        foreign = [dict(r, answerable=False) for k, (_, _, other) in enumerate(corpora)
+                   if k != group for r in other if answerable(r)][::args.off_topic_stride]
+        rows, labels = collect(bot, foreign)
+        xs += rows
+        ys += labels
+        groups += [-1] * len(rows)  # fitted on, but not part of the threshold's benchmark score
+        ws += [args.off_topic_weight / (2 * max(len(rows), 1))] * len(rows)
     x, y, w = np.array(xs), np.array(ys, dtype=float), np.array(ws)
     weights = fit_logistic(x, y, w, l2=args.l2)
     probabilities = 1.0 / (1.0 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ weights)))
@@ -108,7 +129,7 @@ def main() -> None:
     for threshold in np.arange(0.05, 0.96, 0.01):
         answered = probabilities >= threshold
         per_corpus: list[tuple[float, float, float]] = []
-        for k in sorted(set(groups)):
+        for k in sorted(set(groups) - {-1}):
             un, ans = (g == k) & (y == 0), (g == k) & (y == 1)
             abst = float(np.mean(~answered[un])) if un.any() else 0.0
             false = float(np.mean(~answered[ans])) if ans.any() else 0.0
@@ -123,8 +144,11 @@ def main() -> None:
             answered = probabilities >= threshold
             g = np.array(groups)
             cells = [f"{np.mean(~answered[(g == k) & (y == 0)]):.2f}/"
-                     f"{np.mean(~answered[(g == k) & (y == 1)]):.2f}" for k in sorted(set(groups))]
-            print(f"threshold {threshold:.2f}: abstention/false abstention per corpus", *cells)
+                     f"{np.mean(~answered[(g == k) & (y == 1)]):.2f}"
+                     for k in sorted(set(groups) - {-1})]
+            off_topic = f"{np.mean(~answered[g == -1]):.2f}" if (g == -1).any() else "n/a"
+            print(f"threshold {threshold:.2f}: abstention/false abstention per corpus", *cells,
+                  f"off-topic abstention {off_topic}")
     print("features:", ", ".join(FEATURES))
     print("abstention_weights =", tuple(round(float(v), 3) for v in weights))
     if best:
