@@ -57,14 +57,15 @@ _MEASURE_NOUNS = {
     "money": ("price", "cost", "fee", "fare", "salary", "wage", "revenue", "budget", "worth",
               "value", "valuation", "income", "profit", "fine"),
     "percent": ("rate", "percentage", "proportion", "share"),
-    "count": ("population", "number", "amount", "total", "count"),
+    "count": ("population", "number", "amount", "total"),
     "measure": ("age", "length", "height", "width", "depth", "distance", "size", "weight",
                 "speed", "temperature", "area", "duration", "capacity", "range"),
 }
 _WHAT = re.compile(r"^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?P<rest>.*)",
                    re.I)
 _PHRASE_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will",
-               "would", "can", "could", "should", "of", "for", "in", "on", "at", "that", "which"}
+               "would", "can", "could", "should", "of", "for", "in", "on", "at", "that", "which",
+               "as", "to", "by", "with", "from"}
 
 _CURRENCY = re.compile(
     r"[$€£¥₹₽]\s?\d|\d\s?[$€£¥₹₽]|\b\d[\d,.]*\s*(?:million|billion|trillion|m|bn|k)?\s*"
@@ -175,6 +176,24 @@ def expected_kind(question: str) -> AnswerKind:
     return _what_phrase_kind(question) or AnswerKind.ANY
 
 
+# a number that names rather than counts: "version 2.1", "v. 2.0", "No. 10", "section 3"
+_IDENTIFIER_NUMBER = re.compile(r"\b(?:versions?|v|rev|release|no|nos|number|section|sections|"
+                                r"article|articles|chapter|clause|paragraph|rule|step|item|"
+                                r"part|page|pages|figure|table)\.?\s*\d+(?:\.\d+)*\b", re.I)
+
+
+def _unasked(question: str, sentence: str) -> str:
+    """The sentence without the numbers the question already holds and without identifier
+    numbers: neither can be the number asked for."""
+    asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
+                                              for m in _COUNT_WORDS.finditer(question)}
+    sentence = _IDENTIFIER_NUMBER.sub(" ", sentence)
+    if not asked:
+        return sentence
+    pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
+    return re.sub(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", " ", sentence, flags=re.I)
+
+
 def _has_count(sentence: str) -> bool:
     numbers = [n for n in _DIGITS.findall(sentence) if not _YEAR.match(n)]
     return bool(numbers or _COUNT_WORDS.search(sentence))
@@ -192,6 +211,9 @@ def kind_fit(question: str, sentence: str) -> float:
     kind = expected_kind(question)
     if kind is AnswerKind.ANY:
         return 1.0
+    if kind in (AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT, AnswerKind.MEASURE,
+                AnswerKind.TIME):
+        sentence = _unasked(question, sentence)
     if kind is AnswerKind.MONEY:
         return 1.0 if _CURRENCY.search(sentence) else 0.5 if _has_count(sentence) else 0.0
     if kind is AnswerKind.PERCENT:

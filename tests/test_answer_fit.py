@@ -100,3 +100,18 @@ def test_conditions_are_answered_by_conditional_sentences():
     assert expected_kind(question) is AnswerKind.CONDITION
     assert kind_fit(question, "You may convey it provided that you keep the notices.") == 1.0
     assert kind_fit(question, "The work is licensed under the GPL.") == 0.0
+
+
+def test_a_number_the_question_holds_or_a_version_number_is_not_the_answer():
+    question = "How many software projects are released under GPL version 2?"
+    assert kind_fit(question, "This is version 2 of the GPL.") == 0.0
+    assert kind_fit(question, "It also counts as the successor of the GNU Library Public License, "
+                              "version 2, hence the version number 2.1.") == 0.0
+    assert kind_fit(question, "Over 2,000 projects use version 2.") == 1.0
+    assert kind_fit("In what year was the MPL 2.0 released?",
+                    "This Source Code Form is subject to the MPL, v. 2.0.") == 0.0
+    assert kind_fit("What happened in 1991 after independence?", "Nothing.") == 1.0
+    assert kind_fit("When did Belarus become independent after 1990?",
+                    "Belarus became independent in 1991.") == 1.0
+    assert kind_fit("When did Belarus become independent after 1990?",
+                    "Belarus had protests in 1990.") == 0.0
