@@ -42,6 +42,8 @@ NEWS_PAGES = [
     "yahoo-1", "yahoo-2", "yahoo-3",
 ]
 LICENCES = ["GPL-3", "GPL-2", "LGPL-2.1", "Apache-2.0", "MPL-2.0", "GFDL-1.3", "Artistic"]
+# a second set of licence texts with questions written for it: same kind, other documents
+MORE_LICENCES = ["LGPL-3", "CC0-1.0", "BSD", "MPL-1.1", "GPL-1"]
 SQUAD_REPO = "appcoreopc+squad2controlled"
 SQUAD_FILES = ["dev-v2.0.json", "train-v2.0.json"]  # both hold SQuAD 2.0 dev-set articles
 SQUAD_PER_ARTICLE = 40  # questions kept per article (those with the smallest id hashes)
@@ -103,6 +105,13 @@ def prepare_licences(out: Path, _mirror: Path) -> int:
     return len(LICENCES)
 
 
+def prepare_legal(out: Path, _mirror: Path) -> int:
+    docs = _fresh(out / "docs")
+    for name in MORE_LICENCES:
+        shutil.copy(LICENCE_DIR / name, docs / f"{name}.txt")
+    return len(MORE_LICENCES)
+
+
 def squad_slug(title: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_")
 
@@ -140,7 +149,7 @@ def prepare_squad(out: Path, mirror: Path, per_article: int = SQUAD_PER_ARTICLE)
 
 
 PREPARERS = {"seed": prepare_seed, "news": prepare_news, "licences": prepare_licences,
-             "squad": prepare_squad}
+             "squad": prepare_squad, "legal": prepare_legal}
 
 
 def main(argv: list[str] | None = None) -> int:
