@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.abstention import FEATURES, AbstentionDecision
+from assistant.answer_fit import expected_kind
 from assistant.schema import Answer
 
 
@@ -61,6 +62,7 @@ class Explanation:
                 "probability": round(decision.probability, 4),
                 "threshold": decision.threshold,
                 "margin": round(decision.margin, 4),
+                "kind_missing": decision.kind_missing,
                 "evidence": decision.evidence.as_dict() if decision.evidence else None,
                 "contributions": _contributions(decision, t.weights),
             },
@@ -142,6 +144,10 @@ def verdicts(t: Trace, answer: Answer) -> list[Verdict]:
             found.append(Verdict("abstention", "ok",
                                  f"answered: probability {decision.probability:.3f} ≥ threshold "
                                  f"{decision.threshold} (margin {decision.margin:+.3f})"))
+        elif decision.kind_missing:
+            found.append(Verdict("abstention", "FAILED",
+                                 "refused: none of the best sentences holds the kind of answer "
+                                 f"asked for ({expected_kind(t.standalone_question or t.question).value})"))
         else:
             weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],
                           default=("", 0.0))

@@ -115,3 +115,15 @@ def test_a_number_the_question_holds_or_a_version_number_is_not_the_answer():
                     "Belarus became independent in 1991.") == 1.0
     assert kind_fit("When did Belarus become independent after 1990?",
                     "Belarus had protests in 1990.") == 0.0
+
+
+def test_a_missing_kind_refuses_whatever_the_model_says():
+    from assistant.abstention import FEATURES, AbstentionEvidence, decide
+
+    values = dict.fromkeys(FEATURES, 1.0) | {"negation_flip": 0.0, "opposite_swap": 0.0}
+    evidence = AbstentionEvidence(coverage=1.0, **values)
+    weights = (0.0,) + (1.0,) * len(FEATURES)
+    assert decide(evidence, weights, 0.5).answerable
+    missing = AbstentionEvidence(coverage=1.0, kind_found=False, **values)
+    refused = decide(missing, weights, 0.5)
+    assert not refused.answerable and refused.kind_missing and refused.probability > 0.5

@@ -177,6 +177,18 @@ def test_source_filter_refusal_names_the_filter(seed_assistant):
     assert answer.searched["sources"] == ["004_8f9e010c70d96ada.txt"]
 
 
+def test_a_question_whose_best_sentences_hold_no_answer_of_its_kind_is_refused(seed_assistant):
+    # the seed articles speak of the war at length but never of when it will end
+    refused = seed_assistant.explain("When will the war in Ukraine end?")
+    assert refused.answer.abstained and refused.trace.decision.kind_missing
+    assert "kind of answer asked for (time)" in refused.to_text()
+    assert refused.to_dict()["abstention"]["kind_missing"] is True
+    # a question of the same kind that the articles answer
+    answered = seed_assistant.explain("When did Chatham House conduct its poll?")
+    assert not answered.answer.abstained and not answered.trace.decision.kind_missing
+    assert "June" in answered.answer.text
+
+
 def test_explain_shows_scores_decision_and_verdicts(seed_assistant):
     answered = seed_assistant.explain("What did the Chatham House poll find?")
     stages = {v.stage: v.status for v in answered.verdicts}
