@@ -146,7 +146,7 @@ def verdicts(t: Trace, answer: Answer) -> list[Verdict]:
                                  f"{decision.threshold} (margin {decision.margin:+.3f})"))
         elif decision.kind_missing:
             found.append(Verdict("abstention", "FAILED",
-                                 "refused: none of the best sentences holds the kind of answer "
+                                 "refused: the best sentence holds no answer of the kind "
                                  f"asked for ({expected_kind(t.standalone_question or t.question).value})"))
         else:
             weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],

@@ -52,11 +52,6 @@ _FACTOID = re.compile(r"^\s*(who|whom|whose|when|where|which|what (percentage|sh
                       r"date|day)|how (many|much|old|long|far))\b", re.I)
 
 
-# how many of the best sentences may hold the kind of answer asked for; the selection gap
-# rarely lets a sentence below the third into an answer
-KIND_SEARCH_DEPTH = 1
-
-
 @dataclass
 class Candidate:
     retrieved: RetrievedChunk
@@ -274,7 +269,7 @@ class ExtractiveAnswerer:
             unknown_names=unknown_names,
             negation_flip=negation_flip(question, best.text),
             opposite_swap=opposite_swap(question, best.text),
-            kind_found=any(c.answer_type > 0 for c in ranked[:KIND_SEARCH_DEPTH]),
+            kind_found=best.answer_type > 0,
         )
 
     # --- selection -------------------------------------------------------------------------
