@@ -30,6 +30,7 @@ from assistant.errors import (
 from assistant.explain import Explanation, Trace, explain
 from assistant.extractive import ExtractiveAnswerer, Selection, citation_for
 from assistant.guard import is_off_task
+from assistant.language import detect_language
 from assistant.prompts import load_extractive_templates
 from assistant.retrieval import HybridRetriever
 from assistant.schema import Answer, Citation
@@ -256,6 +257,13 @@ class Assistant:
     ) -> Answer:
         searched = {"question": standalone, "sources": list(sources) if sources else None,
                     "documents": None if sources else self.store.catalog.count_documents()}
+        language = detect_language(question)
+        if language and language != "english":
+            named = language[0].upper() + language[1:]
+            if trace is not None:
+                trace.unreadable_language = True
+            return self._refusal(question, standalone, "other_language", f"language={language}",
+                                 searched=searched | {"language": named}, language=named)
         if self._unreadable_language(standalone):
             if trace is not None:
                 trace.unreadable_language = True
@@ -377,10 +385,12 @@ class Assistant:
         return cleaned
 
     def _refusal(self, question: str, standalone: str, kind: str, note: str, *,
-                 searched: dict | None = None, nearest: list[Citation] | None = None) -> Answer:
+                 searched: dict | None = None, nearest: list[Citation] | None = None,
+                 language: str = "") -> Answer:
         template = self.templates["refusal"][kind]
         return Answer(
-            text=template.format(scope=self._scope(searched or {}), question=standalone),
+            text=template.format(scope=self._scope(searched or {}), question=standalone,
+                                 language=language),
             citations=[],
             abstained=True,
             question=question,

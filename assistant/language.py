@@ -20,12 +20,12 @@ _SCRIPT_NAMES = {"CYRILLIC": "Russian or another Cyrillic-script language", "ARA
 
 @lru_cache(maxsize=1)
 def _function_words() -> dict[str, frozenset[str]]:
-    from nltk.corpus import stopwords
+    from assistant.nltk_parts import stopwords
 
     lists = {}
     for language in _LATIN_LANGUAGES:
         try:
-            lists[language] = frozenset(stopwords.words(language))
+            lists[language] = frozenset(stopwords(language))
         except (LookupError, OSError):
             continue
     return lists

@@ -33,7 +33,6 @@ from assistant.config import Settings
 from assistant.conversations import Conversation, ConversationStore, Message
 from assistant.engine import Assistant
 from assistant.errors import AssistantError, IndexBusyError
-from assistant.language import detect_language
 from assistant.prompts import load_ui_texts
 from assistant.schema import Answer
 from assistant.store import ingest_running
@@ -158,11 +157,6 @@ class ChatApp:
         `answerer` None: the configured one (Settings.answerer), as for the CLI and Python API."""
         if not isinstance(message, str) or not message.strip():
             return "Please type a question about the articles."
-        language = detect_language(message)
-        if language and language != "english":
-            return Answer(text=self.texts["messages"]["language"].format(
-                language=language.title()), abstained=True, question=message,
-                notes=[f"language={language}"], searched={"language": language.title()})
         try:
             return self.assistant.ask(message, history_to_turns(history), answerer=answerer,
                                       top_k=int(top_k) if top_k else None,

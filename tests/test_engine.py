@@ -227,3 +227,15 @@ def test_chat_explain_view_explains_the_latest_answer(seed_index, tmp_path, seed
     app.enqueue("When was it conducted?", conversation)
     app.answer_pending(conversation)
     assert "rewritten as a follow-up" in app.explain_last(conversation)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("¿Por qué Lukashenko no ha enviado tropas a Ucrania?", "Spanish"),
+    ("Почему Лукашенко не отправил войска?", "Cyrillic"),
+])
+def test_the_engine_names_the_language_of_a_question_it_cannot_read(
+        question, language, seed_assistant):
+    answer = seed_assistant.ask(question)
+    assert answer.abstained and answer.citations == []
+    assert "only answer questions asked in English" in answer.text and language in answer.text
+    assert language in answer.searched["language"]
