@@ -43,8 +43,8 @@ class AbstentionEvidence:
     negation_flip: float = 0.0  # 1: the question is negated and the sentence is not
     opposite_swap: float = 0.0  # 1: a question word is replaced by its opposite in the sentence
     # not a model feature: whether the best sentence holds the kind of answer asked for at all
-    # (a number for "how many", a time for "when" ...); when it does not, the question is
-    # refused whatever the model says. (Looking at the best three instead caught half as many
+    # (a number for "how many", a time for "when" ...: answer_fit.DECISIVE_KINDS); when it does
+    # not, the question is refused whatever the model says. (Looking at the best three instead caught half as many
     # unanswerable questions on the dev halves.)
     kind_found: bool = True
 

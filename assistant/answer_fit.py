@@ -27,6 +27,7 @@ class AnswerKind(Enum):
     NAME = "name"  # who did it, which company, what is the name of ...
     PLACE = "place"
     CONDITION = "condition"  # under what conditions / circumstances ...
+    FREQUENCY = "frequency"  # how often ...
     ANY = "any"
 
 
@@ -36,9 +37,11 @@ _MONEY_VERBS = re.compile(
     r"fees?|fares?|salary|budget|revenue|valu(e|ed|ation))\b", re.I)
 _HOW_MUCH = re.compile(r"^\s*(?:for\s+)?how much\b", re.I)
 _HOW_MANY = re.compile(r"^\s*how many\b", re.I)
-_HOW_MEASURE = re.compile(r"^\s*how (long|far|old|big|large|high|tall|heavy|fast|deep|wide|"
-                          r"late|early|often|frequently)\b", re.I)
-_WHEN = re.compile(r"^\s*(when|since when|until when|in what year|on what (date|day)|"
+_HOW_MEASURE = re.compile(r"^\s*how (long|far|old|big|large|high|tall|heavy|fast|deep|wide)\b",
+                          re.I)
+_HOW_OFTEN = re.compile(r"^\s*how (often|frequently|many times a)\b", re.I)
+_WHEN = re.compile(r"^\s*(when|since when|until when|how (early|late|soon)|in what year|"
+                   r"on what (date|day)|"
                    r"(what|which) (year|date|day|month|century|decade|time))\b", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b(?!\s+(is|was|are|were)\b)", re.I)
 _WHERE = re.compile(r"^\s*(where|from where|in what (country|city|town|state|region|place)|"
@@ -88,7 +91,7 @@ _MONTHS = (r"january|february|march|april|june|july|august|september|october|nov
 _STRONG_TIME = re.compile(
     rf"\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
     r"tomorrow|tonight|\d{1,2}(st|nd|rd|th) century|centur(y|ies)|decades?|\d{2,4}s|"
-    r"(1[0-9]{3}|20[0-9]{2})|\d{1,2}:\d{2}|\d\s?[ap]\.?m\b|bc|bce|ago|era|period|"
+    r"(1[0-9]{3}|20[0-9]{2})|\d{1,2}:\d{2}|\d{1,2}\s?[ap]\.?m\b|bc|bce|ago|era|period|"
     r"spring|summer|autumn|winter|morning|evening|night|weekend|"
     r"(last|next|this|that|previous|following) (week|month|year|day|season|time))\b", re.I)
 # a clause that places an event relative to another: a when-answer in legal or technical text
@@ -97,6 +100,12 @@ _RELATIVE_TIME = re.compile(
     r"\b(after|before|since|until|till|upon|during|within|once|whenever|as soon as|as of|"
     r"prior to|following|at the time|at the (start|end|beginning)|dated?|days?|weeks?|"
     r"months?|years?|hours?|minutes?|immediately|automatically)\b", re.I)
+_DURATION = re.compile(r"\b(since|for|over|throughout)\b.{0,40}?\b((1[0-9]{3}|20[0-9]{2})|decades?|"
+                       r"centur(y|ies)|years?|months?|weeks?|days?|hours?|ages|long)\b", re.I)
+_FREQUENCY = re.compile(r"\b(hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|"
+                        r"annually|every|each|once|twice|thrice|times|always|usually|often|"
+                        r"seldom|rarely|never|sometimes|occasionally|regularly|per (day|week|"
+                        r"month|year))\b", re.I)
 _NEGATION = re.compile(r"\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|"
                        r"n['’]t\b", re.I)
 _WHY = re.compile(r"^\s*(why|how come)\b", re.I)
@@ -161,6 +170,8 @@ def expected_kind(question: str) -> AnswerKind:
         return AnswerKind.CONDITION
     if _HOW_MUCH.search(question):
         return AnswerKind.MONEY if _MONEY_VERBS.search(question) else AnswerKind.MEASURE
+    if _HOW_OFTEN.search(question):
+        return AnswerKind.FREQUENCY
     if _HOW_MANY.search(question):
         return AnswerKind.COUNT
     if _HOW_MEASURE.search(question):
@@ -204,6 +215,19 @@ def _new_names(question: str, sentence: str) -> set[str]:
     return proper_names(" " + sentence) - asked
 
 
+# Kinds told reliably enough to refuse a sentence that holds none: a "who" or "where" is often
+# answered by a description ("the losing party pays the costs"), which no rule can tell from a
+# non-answer, so those only weigh in the model.
+DECISIVE_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
+                            AnswerKind.MEASURE, AnswerKind.TIME, AnswerKind.CONDITION,
+                            AnswerKind.FREQUENCY})
+
+
+def kind_missing(question: str, sentence: str) -> bool:
+    """Whether the sentence certainly holds no answer of the kind the question asks for."""
+    return expected_kind(question) in DECISIVE_KINDS and kind_fit(question, sentence) == 0.0
+
+
 def kind_fit(question: str, sentence: str) -> float:
     """1 when the sentence holds the kind of answer the question asks for, 0.5 when it holds
     only a weaker form of it (a relative time for 'when', any number for a money question), 0
@@ -218,8 +242,15 @@ def kind_fit(question: str, sentence: str) -> float:
         return 1.0 if _CURRENCY.search(sentence) else 0.5 if _has_count(sentence) else 0.0
     if kind is AnswerKind.PERCENT:
         return 1.0 if _PERCENT.search(sentence) else 0.5 if _has_count(sentence) else 0.0
-    if kind in (AnswerKind.COUNT, AnswerKind.MEASURE):
+    if kind is AnswerKind.COUNT:
         return 1.0 if _has_count(sentence) else 0.0
+    if kind is AnswerKind.MEASURE:
+        if _has_count(sentence):
+            return 1.0
+        # "How long has he ruled?" -> "since 1994", "for decades"
+        return 0.5 if _DURATION.search(sentence) else 0.0
+    if kind is AnswerKind.FREQUENCY:
+        return 1.0 if _FREQUENCY.search(sentence) or _has_count(sentence) else 0.0
     if kind is AnswerKind.CONDITION:
         return 1.0 if _CONDITIONAL.search(sentence) else 0.0
     if kind is AnswerKind.TIME:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import AbstentionEvidence
-from assistant.answer_fit import kind_fit, negation_flip, opposite_swap
+from assistant.answer_fit import kind_fit, kind_missing, negation_flip, opposite_swap
 from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
@@ -269,7 +269,7 @@ class ExtractiveAnswerer:
             unknown_names=unknown_names,
             negation_flip=negation_flip(question, best.text),
             opposite_swap=opposite_swap(question, best.text),
-            kind_found=best.answer_type > 0,
+            kind_found=not kind_missing(question, best.text),
         )
 
     # --- selection -------------------------------------------------------------------------

@@ -127,3 +127,19 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     missing = AbstentionEvidence(coverage=1.0, kind_found=False, **values)
     refused = decide(missing, weights, 0.5)
     assert not refused.answerable and refused.kind_missing and refused.probability > 0.5
+
+
+@pytest.mark.parametrize("question, sentence, fit, missing", [
+    ("How long has he ruled Belarus?", "He has ruled the country since 1994.", 0.5, False),
+    ("How long has he ruled Belarus?", "He rules with an iron fist.", 0.0, True),
+    ("How often does the board meet?", "It meets every week.", 1.0, False),
+    ("How often does the board meet?", "The board is large.", 0.0, True),
+    ("How late did the meeting run?", "It ran until 11 p.m.", 1.0, False),
+    # a "who" is often answered by a description: it weighs in the model but never refuses
+    ("Who pays the court costs in a lawsuit?", "The losing party pays the costs.", 0.0, False),
+])
+def test_durations_frequencies_and_which_kinds_refuse(question, sentence, fit, missing):
+    from assistant.answer_fit import kind_missing
+
+    assert kind_fit(question, sentence) == fit
+    assert kind_missing(question, sentence) == missing
