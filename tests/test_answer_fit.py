@@ -143,3 +143,23 @@ def test_durations_frequencies_and_which_kinds_refuse(question, sentence, fit, m
 
     assert kind_fit(question, sentence) == fit
     assert kind_missing(question, sentence) == missing
+
+
+def test_the_checks_take_any_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from assistant.answer_fit import kind_missing
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=200), st.text(max_size=300))
+    def check(question, sentence):
+        assert 0.0 <= kind_fit(question, sentence) <= 1.0
+        assert negation_flip(question, sentence) in (0.0, 1.0)
+        assert opposite_swap(question, sentence) in (0.0, 1.0)
+        assert kind_missing(question, sentence) in (True, False)
+
+    check()
+    # numbers made of regex metacharacters' neighbours, and a very long question
+    long_question = "How many " + " ".join(str(n) for n in range(3000)) + "?"
+    assert kind_fit(long_question, "There were 4,000 of them.") == 1.0
