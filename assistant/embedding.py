@@ -221,7 +221,7 @@ class Embedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Vectors for a few texts at question time, through ONNX Runtime (no torch)."""
         return self._onnx_encoder(self.query_precision).encode(
-            list(texts), batch_size=self.settings.embedding_batch_size)
+            list(texts), batch_size=self.settings.onnx_batch_size)
 
     # --- the bulk path -----------------------------------------------------------------------
     @property
@@ -249,11 +249,12 @@ class Embedder:
         )
 
     def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
-        batch_size = batch_size or self.settings.embedding_batch_size
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if not self.uses_torch:
-            return self._onnx_encoder(self.precision).encode(list(texts), batch_size=batch_size)
+            return self._onnx_encoder(self.precision).encode(
+                list(texts), batch_size=batch_size or self.settings.onnx_batch_size)
+        batch_size = batch_size or self.settings.embedding_batch_size
         vectors = self.model.encode(
             list(texts),
             batch_size=batch_size,
