@@ -30,6 +30,7 @@ Encoder = Callable[[list[str]], np.ndarray]
 IdfLookup = Callable[[set[str]], dict[str, float]]
 TokenCounts = Callable[[list[str]], dict[str, int]]
 
+_COUNTING = re.compile(r"^\s*how (many|much)\b", re.I)
 _WHY = re.compile(r"^\s*(why|how come)\b|\b(reasons?|because|explain why|motivat)", re.I)
 _COMPARE = re.compile(
     r"\b(agree|disagree|differ|different|compare|contrast|versus|vs\.?|each (source|outlet)|"
@@ -89,6 +90,8 @@ class Selection:
 def question_type(question: str) -> str:
     if _COMPARE.search(question):
         return "compare"
+    if _COUNTING.search(question):  # "How many reasons ..." asks for a number, not the reasons
+        return "factoid"
     if _WHY.search(question):
         return "why"
     if _FACTOID.search(question):

@@ -163,3 +163,11 @@ def test_the_checks_take_any_text():
     # numbers made of regex metacharacters' neighbours, and a very long question
     long_question = "How many " + " ".join(str(n) for n in range(3000)) + "?"
     assert kind_fit(long_question, "There were 4,000 of them.") == 1.0
+
+
+def test_how_many_reasons_asks_for_a_number_not_the_reasons():
+    from assistant.extractive import question_type
+
+    assert question_type("How many reasons does the post give for staying out?") == "factoid"
+    assert question_type("What are the reasons he stayed out?") == "why"
+    assert question_type("Why hasn't he sent troops?") == "why"
