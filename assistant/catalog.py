@@ -108,6 +108,10 @@ class Catalog:
                 list(values.items()),
             )
 
+    def delete_meta(self, key: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM meta WHERE key=?", (key,))
+
     # --- documents ------------------------------------------------------------------------
     def document_hashes(self) -> dict[str, tuple[str, str]]:
         """doc_id -> (content_hash, path)."""
@@ -378,6 +382,22 @@ class Catalog:
                 "INSERT OR IGNORE INTO chunk_sentences(chunk_id, key) "
                 "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE chunk_id = ?)",
                 [(chunk_id, key, chunk_id) for chunk_id, key in chunk_keys])
+
+    def chunks_with_uncounted_sentences(self, limit: int) -> list[tuple[str, str]]:
+        """(chunk_id, text) of up to `limit` chunks holding a stored sentence without a token
+        count (stored before counts were)."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT DISTINCT c.chunk_id, c.text FROM sentence_vectors v "
+                "JOIN chunk_sentences s ON s.key = v.key JOIN chunks c ON c.chunk_id = s.chunk_id "
+                "WHERE v.tokens IS NULL LIMIT ?", (limit,)).fetchall()
+
+    def set_sentence_token_counts(self, counts: dict[bytes, int]) -> None:
+        """Fill in the token counts of stored sentences that have none."""
+        with self._lock, self._db:
+            self._db.executemany(
+                "UPDATE sentence_vectors SET tokens = ? WHERE key = ? AND tokens IS NULL",
+                [(count, key) for key, count in counts.items()])
 
     def drop_sentence_vectors(self) -> None:
         """Forget every stored sentence vector (the sentence segmenter changed)."""

@@ -304,6 +304,7 @@ class _Ingestion:
 
         self.report.sentence_embeddings_computed += sentence_vectors.store_missing(
             self.catalog, self.embedder.encode, self.batch_chunks, progress)
+        sentence_vectors.count_missing_tokens(self.catalog, self.batch_chunks)
 
     def _record_stamps(self) -> None:
         for doc_id, (size, mtime_ns) in self._stamps.items():

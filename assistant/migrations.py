@@ -84,6 +84,8 @@ END;
     Migration(6, "each stored sentence's cl100k token count: the answer's token budget is "
                  "checked without loading the tokenizer at question time (NULL: count then)", """
 ALTER TABLE sentence_vectors ADD COLUMN tokens INTEGER;
+INSERT OR REPLACE INTO meta(key, value)
+    SELECT 'sentence_token_counts_pending', '1' WHERE EXISTS (SELECT 1 FROM sentence_vectors);
 """),
 )
 

@@ -19,6 +19,8 @@ from assistant.chunking import count_tokens
 from assistant.text import sentence_spans
 
 SEGMENTER_META_KEY = "sentence_segmenter"
+# set by migration 6 when a catalog already held sentence vectors without token counts
+TOKEN_COUNTS_PENDING_META_KEY = "sentence_token_counts_pending"
 # texts on which segmenters tend to differ: abbreviations, quotations, numbers, line breaks
 _SEGMENTER_PROBE = (
     "Mr. Smith met Dr. Jones at 3 p.m. on Jan. 5. “Are we able to win?” he asked. “No.”\n"
@@ -86,6 +88,28 @@ def store_missing(catalog: Catalog, encode: Encode, batch_chunks: int = 256,
         embedded += len(missing)
         if on_batch is not None:
             on_batch(len(chunks))
+
+
+def count_missing_tokens(catalog: Catalog, batch_chunks: int = 256) -> int:
+    """Count the tokens of the sentences stored before token counts were (once, after
+    migration 6; nothing is embedded again); returns how many sentences were counted."""
+    if catalog.get_meta(TOKEN_COUNTS_PENDING_META_KEY) is None:
+        return 0
+    counted = 0
+    done: set[str] = set()
+    while True:
+        chunks = [(chunk_id, text) for chunk_id, text
+                  in catalog.chunks_with_uncounted_sentences(batch_chunks)
+                  if chunk_id not in done]
+        if not chunks:
+            break
+        done.update(chunk_id for chunk_id, _ in chunks)
+        counts = {sentence_key(sentence): count_tokens(sentence)
+                  for _, text in chunks for sentence in passage_sentences(text) or [text]}
+        catalog.set_sentence_token_counts(counts)
+        counted += len(counts)
+    catalog.delete_meta(TOKEN_COUNTS_PENDING_META_KEY)
+    return counted
 
 
 def lookup(catalog: Catalog, texts: list[str]) -> dict[str, np.ndarray]:

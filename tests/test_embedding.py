@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -18,7 +19,11 @@ from assistant.engine import Assistant
 from assistant.errors import EmbeddingModelMismatchError
 from assistant.ingestion import ingest
 from assistant.onnx_embedding import ensure_exported, onnx_model_file
-from assistant.sentence_vectors import SEGMENTER_META_KEY, passage_sentences
+from assistant.sentence_vectors import (
+    SEGMENTER_META_KEY,
+    TOKEN_COUNTS_PENDING_META_KEY,
+    passage_sentences,
+)
 from tests.conftest import REPO, make_settings
 
 TEXTS = [
@@ -115,6 +120,28 @@ def test_sentence_token_counts_are_stored_at_ingest(seed_index, embedder):
     answer = bot.ask("Why hasn't Lukashenko sent troops?")
     quotes = [c.quote for c in answer.citations]
     assert quotes and bot._stored_token_counts(quotes) == {q: count_tokens(q) for q in quotes}
+
+
+def test_an_index_from_before_token_counts_gets_them_at_the_next_ingest(tmp_path, corpus_copy,
+                                                                        embedder):
+    settings = make_settings(tmp_path / "index")
+    ingest([corpus_copy], settings, embedder, show_progress=False)
+    db = sqlite3.connect(tmp_path / "index" / "catalog.sqlite3")
+    db.executescript("ALTER TABLE sentence_vectors DROP COLUMN tokens; PRAGMA user_version = 5;")
+    db.close()
+    catalog = Catalog(tmp_path / "index")  # migrated: the counts are missing, and known to be
+    keys = [row[0] for row in catalog._db.execute("SELECT key FROM sentence_vectors")]
+    assert keys and catalog.sentence_token_counts(keys) == {}
+    assert catalog.get_meta(TOKEN_COUNTS_PENDING_META_KEY) == "1"
+    catalog.close()
+
+    report = ingest([corpus_copy], settings, embedder, show_progress=False)
+    assert report.embeddings_computed == report.sentence_embeddings_computed == 0
+    bot = Assistant(settings, embedder)
+    quotes = [c.quote for c in bot.ask("Why hasn't Lukashenko sent troops?").citations]
+    assert quotes and bot._stored_token_counts(quotes) == {q: count_tokens(q) for q in quotes}
+    assert len(bot.store.catalog.sentence_token_counts(keys)) == len(keys)
+    assert bot.store.catalog.get_meta(TOKEN_COUNTS_PENDING_META_KEY) is None
 
 
 def test_help_imports_no_model_or_store():
