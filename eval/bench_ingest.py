@@ -26,7 +26,9 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -71,6 +73,11 @@ def interleaved_throughput(encoders: dict, texts: list[str], passes: int,
             for name in names}
 
 
+def _torch_encoder(model: Any) -> Callable[[list[str]], Any]:
+    """A sentence-transformers model as an encoder of one batch, normalised like the product's."""
+    return lambda batch: model.encode(batch, batch_size=32, normalize_embeddings=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=40)
@@ -92,10 +99,8 @@ def main() -> None:
             "onnx_fp32": Embedder(settings.replace(embedding_dtype="float32")),
             "onnx_int8": Embedder(settings.replace(embedding_dtype="int8")),
         }
-        encoders = {
-            name: (lambda batch, m=model: m.encode(batch, batch_size=32,
-                                                   normalize_embeddings=True))
-            if name.startswith("torch") else model.encode
+        encoders: dict[str, Callable[[list[str]], Any]] = {
+            name: _torch_encoder(model) if name.startswith("torch") else model.encode
             for name, model in paths.items()
         }
         encoders["onnx_fp32_batch32"] = lambda batch: plain.encode(batch, batch_size=32)
