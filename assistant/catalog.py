@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from assistant.errors import IndexCorruptError
 from assistant.migrations import SchemaTooNewError, migrate
@@ -346,25 +347,23 @@ class Catalog:
 
     def sentence_vectors(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
         """key -> stored vector bytes, for the keys that have one."""
-        found: dict[bytes, bytes] = {}
-        with self._lock:
-            for start in range(0, len(keys), 500):
-                batch = list(keys[start : start + 500])
-                rows = self._db.execute(
-                    f"SELECT key, vector FROM sentence_vectors WHERE key IN "
-                    f"({','.join('?' * len(batch))})", batch)
-                found.update(rows)
-        return found
+        return self._sentence_column("vector", keys)
 
     def sentence_token_counts(self, keys: Sequence[bytes]) -> dict[bytes, int]:
         """key -> stored token count, for the keys that have one."""
-        found: dict[bytes, int] = {}
+        return self._sentence_column("tokens", keys)
+
+    def _sentence_column(self, column: Literal["vector", "tokens"],
+                         keys: Sequence[bytes]) -> dict:
+        """key -> the non-null `column` of sentence_vectors, 500 keys to a query (SQLite's
+        default limit on bound parameters is 999)."""
+        found: dict = {}
         with self._lock:
             for start in range(0, len(keys), 500):
                 batch = list(keys[start : start + 500])
                 rows = self._db.execute(
-                    f"SELECT key, tokens FROM sentence_vectors WHERE tokens IS NOT NULL AND "
-                    f"key IN ({','.join('?' * len(batch))})", batch)
+                    f"SELECT key, {column} FROM sentence_vectors WHERE {column} IS NOT NULL "
+                    f"AND key IN ({','.join('?' * len(batch))})", batch)
                 found.update(rows)
         return found
 

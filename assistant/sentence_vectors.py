@@ -10,7 +10,7 @@ the next ingest, which notices the new segmenter and recomputes the vectors.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -64,14 +64,7 @@ def store_missing(catalog: Catalog, encode: Encode, batch_chunks: int = 256,
         catalog.drop_sentence_vectors()
         catalog.set_meta({SEGMENTER_META_KEY: signature})
     embedded = 0
-    done: set[str] = set()
-    while True:
-        chunks = [(chunk_id, text) for chunk_id, text
-                  in catalog.chunks_without_sentence_vectors(batch_chunks)
-                  if chunk_id not in done]
-        if not chunks:  # all stored, or chunks deleted under us (then the next ingest)
-            return embedded
-        done.update(chunk_id for chunk_id, _ in chunks)
+    for chunks in _batches(catalog.chunks_without_sentence_vectors, batch_chunks):
         links: list[tuple[str, bytes]] = []
         texts: dict[bytes, str] = {}
         for chunk_id, text in chunks:
@@ -88,6 +81,7 @@ def store_missing(catalog: Catalog, encode: Encode, batch_chunks: int = 256,
         embedded += len(missing)
         if on_batch is not None:
             on_batch(len(chunks))
+    return embedded
 
 
 def count_missing_tokens(catalog: Catalog, batch_chunks: int = 256) -> int:
@@ -96,20 +90,26 @@ def count_missing_tokens(catalog: Catalog, batch_chunks: int = 256) -> int:
     if catalog.get_meta(TOKEN_COUNTS_PENDING_META_KEY) is None:
         return 0
     counted = 0
-    done: set[str] = set()
-    while True:
-        chunks = [(chunk_id, text) for chunk_id, text
-                  in catalog.chunks_with_uncounted_sentences(batch_chunks)
-                  if chunk_id not in done]
-        if not chunks:
-            break
-        done.update(chunk_id for chunk_id, _ in chunks)
+    for chunks in _batches(catalog.chunks_with_uncounted_sentences, batch_chunks):
         counts = {sentence_key(sentence): count_tokens(sentence)
                   for _, text in chunks for sentence in passage_sentences(text) or [text]}
         catalog.set_sentence_token_counts(counts)
         counted += len(counts)
     catalog.delete_meta(TOKEN_COUNTS_PENDING_META_KEY)
     return counted
+
+
+def _batches(pending: Callable[[int], list[tuple[str, str]]],
+             size: int) -> Iterator[list[tuple[str, str]]]:
+    """Batches of (chunk_id, text) from `pending` until it has none left that this run has not
+    handled: all done, or chunks deleted under us (then the next ingest)."""
+    done: set[str] = set()
+    while True:
+        chunks = [(chunk_id, text) for chunk_id, text in pending(size) if chunk_id not in done]
+        if not chunks:
+            return
+        done.update(chunk_id for chunk_id, _ in chunks)
+        yield chunks
 
 
 def lookup(catalog: Catalog, texts: list[str]) -> dict[str, np.ndarray]:
