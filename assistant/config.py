@@ -65,10 +65,13 @@ class Settings:
     # F1 precision 0.964, balanced 0.960, recall 0.959; tables off 0.957)
     html_extraction_mode: str = "precision"
     html_include_tables: bool = True
-    # retrieval
-    top_k: int = 8
+    # retrieval. Passages handed to the answerer, at most `per_source_cap` from one document:
+    # 12 / 5 on the dev halves of the benchmark corpora (answerable questions answered right
+    # 0.762 -> 0.789 against 8 / 3; a question about one web page or licence often has its fact
+    # in that document's fourth or fifth passage); the seed golden set is unchanged
+    top_k: int = 12
     candidates_per_retriever: int = 30
-    per_source_cap: int = 3
+    per_source_cap: int = 5
     rrf_k: int = 10
     # answering
     answerer: str = "extractive"  # extractive | llm
