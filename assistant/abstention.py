@@ -37,15 +37,15 @@ class AbstentionEvidence:
     missing_specific: float  # the rarest question term absent from that context, IDF / max IDF
     unknown_share: float  # IDF share of the question's terms that occur nowhere in the corpus
     answer_type: float  # 1 when the sentence holds the kind of answer asked for, 0.5 a weak form
-    # (a relative time for "when"), 0 none (assistant/answer_fit.kind_fit)
+    # (a relative time for "when"), 0 none (assistant/answer_fit.AskedKind.fit)
     focus: float  # share of the words naming what is asked for found in the sentence
     unknown_names: float  # share of the question's names/acronyms/numbers absent from the corpus
     negation_flip: float = 0.0  # 1: the question is negated and the sentence is not
     opposite_swap: float = 0.0  # 1: a question word is replaced by its opposite in the sentence
     # not a model feature: whether the best sentence holds the kind of answer asked for at all
     # (a number for "how many", a time for "when" ...: answer_fit.DECISIVE_KINDS); when it does
-    # not, the question is refused whatever the model says. (Looking at the best three instead caught half as many
-    # unanswerable questions on the dev halves.)
+    # not, the question is refused whatever the model says. (Looking at the best three instead
+    # caught half as many unanswerable questions on the dev halves.)
     kind_found: bool = True
 
     def vector(self) -> list[float]:  # the model's inputs, in FEATURES order
@@ -64,7 +64,7 @@ class AbstentionDecision:
 
     @property
     def kind_missing(self) -> bool:
-        """Refused because no candidate holds the kind of answer asked for."""
+        """Refused because the best sentence holds no answer of the kind asked for."""
         return self.evidence is not None and not self.evidence.kind_found
 
     @property

@@ -12,6 +12,7 @@ opposites), not vocabulary of any corpus.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
@@ -39,6 +40,7 @@ _HOW_MUCH = re.compile(r"^\s*(?:for\s+)?how much\b", re.I)
 _HOW_MANY = re.compile(r"^\s*how many\b", re.I)
 _HOW_MEASURE = re.compile(r"^\s*how (long|far|old|big|large|high|tall|heavy|fast|deep|wide)\b",
                           re.I)
+_WHAT_PERCENT = re.compile(r"^\s*what (percentage|percent|proportion|share)\b", re.I)
 _HOW_OFTEN = re.compile(r"^\s*how (often|frequently|many times a)\b", re.I)
 _WHEN = re.compile(r"^\s*(when|since when|until when|how (early|late|soon)|in what year|"
                    r"on what (date|day)|"
@@ -178,7 +180,7 @@ def expected_kind(question: str) -> AnswerKind:
         return AnswerKind.MEASURE
     if _WHEN.search(question):
         return AnswerKind.TIME
-    if re.match(r"^\s*what (percentage|percent|proportion|share)\b", question, re.I):
+    if _WHAT_PERCENT.search(question):
         return AnswerKind.PERCENT
     if _WHERE.search(question):
         return AnswerKind.PLACE
@@ -193,26 +195,9 @@ _IDENTIFIER_NUMBER = re.compile(r"\b(?:versions?|v|rev|release|no|nos|number|sec
                                 r"part|page|pages|figure|table)\.?\s*\d+(?:\.\d+)*\b", re.I)
 
 
-def _unasked(question: str, sentence: str) -> str:
-    """The sentence without the numbers the question already holds and without identifier
-    numbers: neither can be the number asked for."""
-    asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
-                                              for m in _COUNT_WORDS.finditer(question)}
-    sentence = _IDENTIFIER_NUMBER.sub(" ", sentence)
-    if not asked:
-        return sentence
-    pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
-    return re.sub(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", " ", sentence, flags=re.I)
-
-
 def _has_count(sentence: str) -> bool:
     numbers = [n for n in _DIGITS.findall(sentence) if not _YEAR.match(n)]
     return bool(numbers or _COUNT_WORDS.search(sentence))
-
-
-def _new_names(question: str, sentence: str) -> set[str]:
-    asked = {stem(w) for w in words(question)}
-    return proper_names(" " + sentence) - asked
 
 
 # Kinds told reliably enough to refuse a sentence that holds none: a "who" or "where" is often
@@ -221,44 +206,88 @@ def _new_names(question: str, sentence: str) -> set[str]:
 DECISIVE_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
                             AnswerKind.MEASURE, AnswerKind.TIME, AnswerKind.CONDITION,
                             AnswerKind.FREQUENCY})
+_NUMERIC_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
+                            AnswerKind.MEASURE, AnswerKind.TIME})
 
 
-def kind_missing(question: str, sentence: str) -> bool:
-    """Whether the sentence certainly holds no answer of the kind the question asks for."""
-    return expected_kind(question) in DECISIVE_KINDS and kind_fit(question, sentence) == 0.0
+@dataclass(frozen=True)
+class AskedKind:
+    """What one question asks for, read once and then fitted against each candidate sentence."""
+
+    kind: AnswerKind
+    # the numbers the question already holds (a pattern), which cannot be the number asked for
+    asked_numbers: re.Pattern[str] | None = None
+    asked_stems: frozenset[str] = frozenset()  # for a name: the question's own words
+
+    @property
+    def decisive(self) -> bool:
+        """Whether a sentence holding no answer of this kind is refused (DECISIVE_KINDS)."""
+        return self.kind in DECISIVE_KINDS
+
+    def fit(self, sentence: str) -> float:
+        """1 when the sentence holds the kind of answer asked for, 0.5 when it holds only a
+        weaker form of it (a relative time for 'when', any number for a money question), 0 when
+        it holds none. Questions of no particular kind fit every sentence."""
+        kind = self.kind
+        if kind is AnswerKind.ANY:
+            return 1.0
+        if kind in _NUMERIC_KINDS:
+            sentence = self._unasked(sentence)
+        if kind is AnswerKind.MONEY:
+            return 1.0 if _CURRENCY.search(sentence) else 0.5 if _has_count(sentence) else 0.0
+        if kind is AnswerKind.PERCENT:
+            return 1.0 if _PERCENT.search(sentence) else 0.5 if _has_count(sentence) else 0.0
+        if kind is AnswerKind.COUNT:
+            return 1.0 if _has_count(sentence) else 0.0
+        if kind is AnswerKind.MEASURE:
+            if _has_count(sentence):
+                return 1.0
+            # "How long has he ruled?" -> "since 1994", "for decades"
+            return 0.5 if _DURATION.search(sentence) else 0.0
+        if kind is AnswerKind.FREQUENCY:
+            return 1.0 if _FREQUENCY.search(sentence) or _has_count(sentence) else 0.0
+        if kind is AnswerKind.CONDITION:
+            return 1.0 if _CONDITIONAL.search(sentence) else 0.0
+        if kind is AnswerKind.TIME:
+            if _STRONG_TIME.search(sentence):
+                return 1.0
+            return 0.5 if _RELATIVE_TIME.search(sentence) else 0.0
+        # NAME / PLACE: a name the question does not already contain
+        return 1.0 if proper_names(" " + sentence) - self.asked_stems else 0.0
+
+    def missing(self, sentence: str) -> bool:
+        """Whether the sentence certainly holds no answer of the kind asked for."""
+        return self.decisive and self.fit(sentence) == 0.0
+
+    def _unasked(self, sentence: str) -> str:
+        """The sentence without the numbers the question already holds and without identifier
+        numbers: neither can be the number asked for."""
+        sentence = _IDENTIFIER_NUMBER.sub(" ", sentence)
+        return self.asked_numbers.sub(" ", sentence) if self.asked_numbers else sentence
+
+
+def asked_kind(question: str) -> AskedKind:
+    kind = expected_kind(question)
+    if kind in _NUMERIC_KINDS:
+        asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
+                                                  for m in _COUNT_WORDS.finditer(question)}
+        if not asked:
+            return AskedKind(kind)
+        pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
+        return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I))
+    if kind in (AnswerKind.NAME, AnswerKind.PLACE):
+        return AskedKind(kind, asked_stems=frozenset(stem(w) for w in words(question)))
+    return AskedKind(kind)
 
 
 def kind_fit(question: str, sentence: str) -> float:
-    """1 when the sentence holds the kind of answer the question asks for, 0.5 when it holds
-    only a weaker form of it (a relative time for 'when', any number for a money question), 0
-    when it holds none. Questions of no particular kind fit every sentence."""
-    kind = expected_kind(question)
-    if kind is AnswerKind.ANY:
-        return 1.0
-    if kind in (AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT, AnswerKind.MEASURE,
-                AnswerKind.TIME):
-        sentence = _unasked(question, sentence)
-    if kind is AnswerKind.MONEY:
-        return 1.0 if _CURRENCY.search(sentence) else 0.5 if _has_count(sentence) else 0.0
-    if kind is AnswerKind.PERCENT:
-        return 1.0 if _PERCENT.search(sentence) else 0.5 if _has_count(sentence) else 0.0
-    if kind is AnswerKind.COUNT:
-        return 1.0 if _has_count(sentence) else 0.0
-    if kind is AnswerKind.MEASURE:
-        if _has_count(sentence):
-            return 1.0
-        # "How long has he ruled?" -> "since 1994", "for decades"
-        return 0.5 if _DURATION.search(sentence) else 0.0
-    if kind is AnswerKind.FREQUENCY:
-        return 1.0 if _FREQUENCY.search(sentence) or _has_count(sentence) else 0.0
-    if kind is AnswerKind.CONDITION:
-        return 1.0 if _CONDITIONAL.search(sentence) else 0.0
-    if kind is AnswerKind.TIME:
-        if _STRONG_TIME.search(sentence):
-            return 1.0
-        return 0.5 if _RELATIVE_TIME.search(sentence) else 0.0
-    # NAME / PLACE: a name the question does not already contain
-    return 1.0 if _new_names(question, sentence) else 0.0
+    """AskedKind.fit for one sentence."""
+    return asked_kind(question).fit(sentence)
+
+
+def kind_missing(question: str, sentence: str) -> bool:
+    """AskedKind.missing for one sentence."""
+    return asked_kind(question).missing(sentence)
 
 
 def negation_flip(question: str, sentence: str) -> float:
@@ -274,13 +303,14 @@ def opposite_swap(question: str, sentence: str) -> float:
     """1 when a question word is missing from the sentence while its opposite is there
     ("least used" against "most commonly used", "indirectly" against "directly")."""
     table = _opposites()
-    asked = {stem(t) for t in tokens(question)}
+    question_tokens = tokens(question)
+    asked = {stem(t) for t in question_tokens}
     said_tokens = tokens(sentence)
     said = {stem(t) for t in said_tokens}
     for word in asked - said:
         if table.get(word, set()) & said - asked:
             return 1.0
-    for token in {t for t in tokens(question)} - set(said_tokens):
+    for token in set(question_tokens) - set(said_tokens):
         for prefix in _PREFIXES:
             if (token.startswith(prefix) and len(token) - len(prefix) >= 4
                     and token.endswith(_DESCRIBING_ENDINGS)):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import AbstentionEvidence
-from assistant.answer_fit import kind_fit, kind_missing, negation_flip, opposite_swap
+from assistant.answer_fit import asked_kind, negation_flip, opposite_swap
 from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
@@ -63,7 +63,7 @@ class Candidate:
     keyword: float = 0.0  # IDF share of the question's terms in the sentence
     context_keyword: float = 0.0  # ... in the sentence, its neighbours and the document title
     missing_specific: float = 0.0  # rarest question term absent from that context (IDF / max)
-    answer_type: float = 1.0  # holds the kind of answer asked for (answer_fit.kind_fit)
+    answer_type: float = 1.0  # holds the kind of answer asked for (answer_fit.AskedKind.fit)
     focus: float = 1.0  # share of the words naming what is asked for ("How much RAM ...")
     score: float = 0.0
     vector: np.ndarray | None = None
@@ -225,6 +225,7 @@ class ExtractiveAnswerer:
         top_weight = max(weights.values(), default=1.0) or 1.0
         kind = question_type(question)
         focus = question_focus(question)
+        asked = asked_kind(question)
         w_sim, w_key, w_context, w_type, w_focus, w_unresolved = self.settings.sentence_score_weights
         for candidate, vector in zip(candidates, vectors, strict=True):
             candidate.vector = vector
@@ -234,7 +235,7 @@ class ExtractiveAnswerer:
             candidate.context_keyword = sum(weights[s] for s in question_stems & context) / total_weight
             missing = [weights[s] for s in question_stems - context]
             candidate.missing_specific = max(missing, default=0.0) / top_weight
-            candidate.answer_type = kind_fit(question, candidate.text)
+            candidate.answer_type = asked.fit(candidate.text)
             candidate.focus = _focus_coverage(focus, candidate.text)
             candidate.score = (w_sim * candidate.similarity + w_key * candidate.keyword
                                + w_context * candidate.context_keyword
@@ -272,7 +273,8 @@ class ExtractiveAnswerer:
             unknown_names=unknown_names,
             negation_flip=negation_flip(question, best.text),
             opposite_swap=opposite_swap(question, best.text),
-            kind_found=not kind_missing(question, best.text),
+            # best.answer_type is that sentence's fit, scored above
+            kind_found=not (asked_kind(question).decisive and best.answer_type == 0.0),
         )
 
     # --- selection -------------------------------------------------------------------------
