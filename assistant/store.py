@@ -16,7 +16,7 @@ from assistant.errors import (
     IndexNotReadyError,
     VectorStoreDamagedError,
 )
-from assistant.vectors import CollectionMissingError, VectorStore
+from assistant.vectors import CollectionMissingError, VectorStore, forget_cached_clients
 
 UPLOADS_SUBDIR = "uploads"
 GENERATION_FILE = "generation"
@@ -121,9 +121,27 @@ def ingest_running(settings: Settings) -> bool:
         return True
 
 
+# chromadb keeps one client per path for the whole process. One cached before another process
+# rebuilt the index reads the deleted files, and a small probe query can still pass while a
+# real one fails ("Missing metadata segment"); so the generation each path's client was opened
+# at is remembered here, beside chromadb's own per-process cache.
+_client_generations: dict[str, str] = {}
+
+
+def _forget_stale_client(settings: Settings) -> None:
+    if settings.uses_chroma_server:
+        return
+    path = str(Path(settings.index_dir).resolve())
+    generation = read_generation(settings)
+    if _client_generations.get(path, generation) != generation:
+        forget_cached_clients()
+    _client_generations[path] = generation
+
+
 def open_index(settings: Settings, embedder: Embedder, create: bool = False) -> IndexStore:
     """Open (or create) the index, refusing one built with another embedding model."""
     index_dir = Path(settings.index_dir)
+    _forget_stale_client(settings)
     try:
         catalog = Catalog(index_dir, create=create)
     except FileNotFoundError as exc:

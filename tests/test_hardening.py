@@ -23,7 +23,7 @@ from assistant.errors import (
 )
 from assistant.ingestion import ingest
 from assistant.schema import Answer
-from assistant.store import open_index
+from assistant.store import bump_generation, open_index
 from tests.conftest import CORPUS, REPO, index_state, make_settings
 
 FUZZ = settings(max_examples=40, deadline=None,
@@ -287,6 +287,20 @@ def _truncate(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
     with path.open("r+b") as handle:
         handle.truncate(path.stat().st_size // 3)
+
+
+def test_a_chroma_client_cached_before_another_process_rebuilt_the_index_is_not_reused(
+        built_index, embedder):
+    first = open_index(built_index, embedder)
+    system = first.vectors.client._system
+    first.close()
+    again = open_index(built_index, embedder)
+    assert again.vectors.client._system is system  # chromadb caches it per path and process
+    again.close()
+    bump_generation(built_index)  # what a rebuild by another process leaves behind
+    reopened = open_index(built_index, embedder)
+    assert reopened.vectors.client._system is not system
+    reopened.close()
 
 
 @pytest.mark.parametrize("damage", ["truncated catalog", "truncated vector store",
