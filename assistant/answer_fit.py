@@ -37,6 +37,7 @@ _MONEY_VERBS = re.compile(
     r"sold|spen(d|ds|t|ding)|earn(s|ed|ing)?|rais(e|es|ed|ing)|fund(s|ed|ing)?|fin(e|es|ed)|"
     r"fees?|fares?|salary|budget|revenue|valu(e|ed|ation))\b", re.I)
 _HOW_MUCH = re.compile(r"^\s*(?:for\s+)?how much\b", re.I)
+_WORTH_END = re.compile(r"\bworth\W*$", re.I)  # "What is the painting worth?"
 _HOW_MANY = re.compile(r"^\s*how many\b", re.I)
 _HOW_MEASURE = re.compile(r"^\s*how (long|far|old|big|large|high|tall|heavy|fast|deep|wide)\b",
                           re.I)
@@ -170,7 +171,7 @@ def expected_kind(question: str) -> AnswerKind:
     """The kind of answer a question asks for, from its opening words."""
     if _UNDER_CONDITION.search(question):
         return AnswerKind.CONDITION
-    if _HOW_MUCH.search(question):
+    if _HOW_MUCH.search(question) or _WORTH_END.search(question):
         return AnswerKind.MONEY if _MONEY_VERBS.search(question) else AnswerKind.MEASURE
     if _HOW_OFTEN.search(question):
         return AnswerKind.FREQUENCY
@@ -193,6 +194,14 @@ def expected_kind(question: str) -> AnswerKind:
 _IDENTIFIER_NUMBER = re.compile(r"\b(?:versions?|v|rev|release|no|nos|number|section|sections|"
                                 r"article|articles|chapter|clause|paragraph|rule|step|item|"
                                 r"part|page|pages|figure|table)\.?\s*\d+(?:\.\d+)*\b", re.I)
+
+
+# the numbers of a date or a clock time ("Dec. 1", "1 December", "8:51 p.m."), which do not
+# answer "how many" or "how much"
+_DATE_NUMBER = re.compile(
+    rf"\b(?:{_MONTHS})\.?,?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|"
+    r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b", re.I)
 
 
 def _has_count(sentence: str) -> bool:
@@ -263,6 +272,8 @@ class AskedKind:
         """The sentence without the numbers the question already holds and without identifier
         numbers: neither can be the number asked for."""
         sentence = _IDENTIFIER_NUMBER.sub(" ", sentence)
+        if self.kind is not AnswerKind.TIME:
+            sentence = _DATE_NUMBER.sub(" ", sentence)
         return self.asked_numbers.sub(" ", sentence) if self.asked_numbers else sentence
 
 

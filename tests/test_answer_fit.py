@@ -19,6 +19,7 @@ from assistant.answer_fit import AnswerKind, expected_kind, kind_fit, negation_f
     ("What percentage of voters approved?", AnswerKind.PERCENT),
     ("What child poverty rate did the report give?", AnswerKind.PERCENT),
     ("What is the price of the headset?", AnswerKind.MONEY),
+    ("What is Lupita Nyong'o's stolen dress worth?", AnswerKind.MONEY),
     ("What was the population of Paris in 1900?", AnswerKind.COUNT),
     ("Where was she born?", AnswerKind.PLACE),
     ("Which company manufactured the tools?", AnswerKind.NAME),
@@ -46,6 +47,11 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("How many boards have been sold?", "About 700,000 boards have been sold.", 1.0),
     ("How many times have they met?", "They will meet for the sixth time.", 1.0),
     ("How many boards have been sold?", "This division of responsibilities may seem odd.", 0.0),
+    # the numbers of a date or a clock time count nothing
+    ("How many people were on board?", "The ship broke up on Thursday Dec. 1, 2016.", 0.0),
+    ("How many people were on board?", "It lifted off at 8:51 p.m. on 29 November.", 0.0),
+    ("How many people were on board?", "It lifted off on Dec. 1 with 3 people on board.", 1.0),
+    ("When did it lift off?", "It lifted off on Dec. 1.", 1.0),
     # time: dates fit, a relative clause half fits, the modal 'may' is not the month
     ("When did his rule begin?", "He came to power in 1994.", 1.0),
     ("When did his rule begin?", "He took office on 20 July.", 1.0),
