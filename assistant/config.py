@@ -89,6 +89,11 @@ class Settings:
     # answered right 0.71 -> 0.78 (the sentence with the fact is often ranked 2nd-4th); 1.5 gave
     # 0.74 and 3.0 no more than 2.0
     selection_gap_scale: float = 2.0
+    # when the best sentence lacks the kind of answer asked for (a number for "how much"), a
+    # sentence of the same document that holds it ("It's valued at $150,000.") and whose context
+    # holds the question's terms as well may complete the answer, when it scores at most this
+    # far below the best. Tuned on the dev halves of the benchmark corpora (eval/benchmark)
+    kind_partner_gap: float = 0.35
     # abstention: a logistic model over assistant/abstention.FEATURES (bias first), answered
     # when its probability reaches `abstention_threshold`. Fitted on the dev halves of the
     # benchmark corpora (seed news, licences, news web pages, encyclopedia), each also asked a

@@ -69,6 +69,8 @@ class Candidate:
     vector: np.ndarray | None = None
     stems: frozenset[str] = frozenset()  # content stems of the sentence
     context_stems: frozenset[str] = frozenset()  # ... of it, its neighbours and the title
+    # a sentence of the same document holding the kind of answer this one lacks (_kind_partner)
+    kind_partner: Candidate | None = None
 
     @property
     def doc_id(self) -> str:
@@ -178,6 +180,16 @@ def _is_heading(sentence: str) -> bool:
     return not sentence.rstrip().endswith(_SENTENCE_END) and len(tokens(sentence)) < 12
 
 
+def _too_short(sentence: str) -> bool:
+    """Fewer than five words, unless a plain short statement ("About 23,000 die."): a short
+    line that starts with a number or ends without a full stop is a list label or heading."""
+    count = len(tokens(sentence))
+    if count >= 5:
+        return False
+    text = sentence.strip()
+    return count < 3 or not text[:1].isalpha() or text[-1:] not in ".!?"
+
+
 def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
     """Each usable sentence, with the stems of its context: itself, its neighbours in the
     passage and the document title (questions often name the topic only the title states)."""
@@ -191,7 +203,7 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
             sentence = candidate.text
             key = (candidate.doc_id, candidate.absolute_start)
             forged_marker = bool(_MARKER_LIKE.search(sentence))
-            if (key in seen or len(tokens(sentence)) < 5 or _is_heading(sentence)
+            if (key in seen or _too_short(sentence) or _is_heading(sentence)
                     or forged_marker):
                 continue
             seen.add(key)
@@ -245,7 +257,27 @@ class ExtractiveAnswerer:
                 candidate.score -= w_unresolved  # a question or open issue is not an answer
             if kind == "why" and _CAUSAL.search(candidate.text):
                 candidate.score += 0.05
-        return sorted(candidates, key=lambda c: -c.score)
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        if asked.decisive:
+            ranked[0].kind_partner = self._kind_partner(ranked)
+        return ranked
+
+    def _kind_partner(self, ranked: list[Candidate]) -> Candidate | None:
+        """For a best sentence without the asked kind of answer, the best-scoring sentence of its
+        document that has it and whose context covers the question as well as the best one's:
+        a fact often sits in a short sentence that names its subject only by a pronoun ("The
+        dress is made of pearls. It's valued at $150,000.")."""
+        best = ranked[0]
+        if best.answer_type > 0.0:
+            return None
+        floor = best.score - self.settings.kind_partner_gap
+        for candidate in ranked[1:]:
+            if candidate.score < floor:
+                return None
+            if (candidate.doc_id == best.doc_id and candidate.answer_type == 1.0
+                    and candidate.context_keyword >= best.context_keyword - 1e-9):
+                return candidate
+        return None
 
     def evidence(self, question: str, ranked: list[Candidate],
                  frequencies: dict[str, int]) -> AbstentionEvidence | None:
@@ -253,6 +285,7 @@ class ExtractiveAnswerer:
         if not ranked:
             return None
         best = ranked[0]
+        answer_type = best.kind_partner.answer_type if best.kind_partner else best.answer_type
         question_stems = content_stems(question)
         weights = self.idf(question_stems)
         total_weight = sum(weights.values()) or 1.0
@@ -268,13 +301,13 @@ class ExtractiveAnswerer:
             context_coverage=best.context_keyword,
             missing_specific=best.missing_specific,
             unknown_share=unknown / total_weight,
-            answer_type=best.answer_type,
+            answer_type=answer_type,
             focus=best.focus,
             unknown_names=unknown_names,
             negation_flip=negation_flip(question, best.text),
             opposite_swap=opposite_swap(question, best.text),
-            # best.answer_type is that sentence's fit, scored above
-            kind_found=not (asked_kind(question).decisive and best.answer_type == 0.0),
+            # the fit scored above, of the best sentence or of its kind partner
+            kind_found=not (asked_kind(question).decisive and answer_type == 0.0),
         )
 
     # --- selection -------------------------------------------------------------------------
@@ -312,6 +345,9 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(pick)
             sources.add(pick.doc_id)
+        partner = ranked[0].kind_partner
+        if partner is not None and partner not in chosen:
+            chosen = [*chosen[:max_sentences - 1], partner]  # the part of the answer asked for
         return Selection(self._with_following_quotes(chosen), best, kind, tuple(ranked))
 
     def _with_following_quotes(self, chosen: list[Candidate]) -> list[Candidate]:

@@ -9,9 +9,11 @@ import sys
 import pytest
 
 from assistant import Answer, Citation, InvalidHistoryError, InvalidQuestionError
+from assistant.engine import Assistant
 from assistant.errors import IndexNotReadyError
 from assistant.evaluation.golden import load_golden
 from assistant.evaluation.metrics import key_fact_score
+from assistant.ingestion import ingest
 from tests.conftest import REPO, make_settings
 
 
@@ -187,6 +189,39 @@ def test_a_question_whose_best_sentences_hold_no_answer_of_its_kind_is_refused(s
     answered = seed_assistant.explain("When did Chatham House conduct its poll?")
     assert not answered.answer.abstained and not answered.trace.decision.kind_missing
     assert "June" in answered.answer.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is Mara Lindqvist's stolen gown worth?", "$90,000"),
+    ("How many people die of drug-resistant infections every year?", "23,000"),
+])
+def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_answer(
+        question, expected, tmp_path, embedder):
+    # the sentence naming the subject holds no amount; the amount follows under a pronoun or
+    # in a sentence of three words
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "gown.txt").write_text(
+        "Mara Lindqvist's award-night gown was stolen from her hotel room on Sunday, police "
+        "said. The gown is embroidered with glass beads and silver thread. It is valued at "
+        "$90,000. Detectives are reviewing footage from the hotel's cameras.\n\n"
+        "The hotel said it was cooperating with the investigation and had added guards to "
+        "the floor where the actress stayed.\n", encoding="utf-8")
+    (folder / "infections.txt").write_text(
+        "Drug-resistant infections have become a worry in hospitals across the country, "
+        "according to the health agency. About 23,000 die. Doctors are urged to prescribe "
+        "antibiotics only when they are needed.\n", encoding="utf-8")
+    (folder / "harbour.txt").write_text(
+        "The harbour authority opened a new ferry terminal on the east pier. Ferries to the "
+        "islands will leave every hour from the new terminal during the summer season.\n",
+        encoding="utf-8")
+    settings = make_settings(tmp_path / "index")
+    ingest([folder], settings, embedder, show_progress=False)
+    explained = Assistant(settings, embedder=embedder).explain(question)
+    answer = explained.answer
+    assert not answer.abstained, explained.to_text()
+    assert any(expected in c.quote for c in answer.citations), explained.to_text()
+    assert not explained.trace.decision.kind_missing
 
 
 def test_explain_shows_scores_decision_and_verdicts(seed_assistant):
