@@ -67,6 +67,8 @@ _MEASURE_NOUNS = {
     "measure": ("age", "length", "height", "width", "depth", "distance", "size", "weight",
                 "speed", "temperature", "area", "duration", "capacity", "range"),
 }
+_AUXILIARIES = {"be", "been", "being", "do", "get", "got", "may", "might", "must", "shall",
+                "did", "does", "has", "have", "had", "will", "would", "can", "could", "should"}
 _WHAT = re.compile(r"^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?P<rest>.*)",
                    re.I)
 _PHRASE_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will",
@@ -80,6 +82,11 @@ _CURRENCY = re.compile(
 _PERCENT = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                       r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred))"
                       r"\s?(?:%|per ?cent\b|percent\b|percentage points?\b)", re.I)
+# a whole percentage ("43 per cent", "12.5%"): a share, not a count
+_PERCENT_AMOUNT = re.compile(
+    r"(?<![\w.])\d[\d,.]*\s?(?:%|per ?cent\b|percent\b|percentage points?\b)|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\s?(?:per ?cent|percent)\b", re.I)
 _DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
 _COUNT_WORDS = re.compile(
@@ -227,6 +234,7 @@ class AskedKind:
     # the numbers the question already holds (a pattern), which cannot be the number asked for
     asked_numbers: re.Pattern[str] | None = None
     asked_stems: frozenset[str] = frozenset()  # for a name: the question's own words
+    counted: str | None = None  # for "how many": the stem of what is counted ("soldiers")
 
     @property
     def decisive(self) -> bool:
@@ -247,7 +255,12 @@ class AskedKind:
         if kind is AnswerKind.PERCENT:
             return 1.0 if _PERCENT.search(sentence) else 0.5 if _has_count(sentence) else 0.0
         if kind is AnswerKind.COUNT:
-            return 1.0 if _has_count(sentence) else 0.0
+            # a number beside what is counted ("23,000 soldiers", "a 28-year rule") fits best;
+            # another number fits less, and a percentage is only a weak form of a count
+            without_shares = _PERCENT_AMOUNT.sub(" ", sentence)
+            if not _has_count(without_shares):
+                return 0.5 if _has_count(sentence) else 0.0
+            return 1.0 if self._counts(without_shares) else 0.75
         if kind is AnswerKind.MEASURE:
             if _has_count(sentence):
                 return 1.0
@@ -268,6 +281,16 @@ class AskedKind:
         """Whether the sentence certainly holds no answer of the kind asked for."""
         return self.decisive and self.fit(sentence) == 0.0
 
+    def _counts(self, sentence: str) -> bool:
+        """Whether a number stands within a few words before the counted noun."""
+        if self.counted is None:
+            return True
+        sentence_tokens = tokens(sentence)
+        return any(
+            stem(token) == self.counted and any(
+                token_is_number(t) for t in sentence_tokens[max(0, i - _COUNT_WINDOW): i])
+            for i, token in enumerate(sentence_tokens))
+
     def _unasked(self, sentence: str) -> str:
         """The sentence without the numbers the question already holds and without identifier
         numbers: neither can be the number asked for."""
@@ -277,15 +300,41 @@ class AskedKind:
         return self.asked_numbers.sub(" ", sentence) if self.asked_numbers else sentence
 
 
+_COUNT_WINDOW = 4  # "23,000 Russian soldiers", "tens of thousands of Russian soldiers"
+_COUNT_WORD = re.compile(_COUNT_WORDS.pattern.replace(r"\b(", r"^(", 1).replace(r")\b", r")$"),
+                         re.I)
+_HOW_MANY_PHRASE = re.compile(r"^\s*how many\s+(?P<phrase>[\w' -]+)", re.I)
+
+
+def token_is_number(token: str) -> bool:
+    return token.isdigit() or bool(_COUNT_WORD.match(token))
+
+
+def _counted_noun(question: str) -> str | None:
+    """The stem of what "how many" counts: the last word before the verb ("How many Belarusian
+    soldiers have ..." -> "soldier")."""
+    match = _HOW_MANY_PHRASE.match(question)
+    if not match:
+        return None
+    phrase: list[str] = []
+    for word in tokens(match.group("phrase")):
+        if word in _PHRASE_END or word in _AUXILIARIES or not word.isalpha():
+            break
+        phrase.append(word)
+    return stem(phrase[-1]) if phrase else None
+
+
 def asked_kind(question: str) -> AskedKind:
     kind = expected_kind(question)
     if kind in _NUMERIC_KINDS:
+        counted = _counted_noun(question) if kind is AnswerKind.COUNT else None
         asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
                                                   for m in _COUNT_WORDS.finditer(question)}
         if not asked:
-            return AskedKind(kind)
+            return AskedKind(kind, counted=counted)
         pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
-        return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I))
+        return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
+                         counted=counted)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE):
         return AskedKind(kind, asked_stems=frozenset(stem(w) for w in words(question)))
     return AskedKind(kind)

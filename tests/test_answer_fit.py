@@ -47,6 +47,12 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("How many boards have been sold?", "About 700,000 boards have been sold.", 1.0),
     ("How many times have they met?", "They will meet for the sixth time.", 1.0),
     ("How many boards have been sold?", "This division of responsibilities may seem odd.", 0.0),
+    # a number beside what is counted fits best; a share is only a weak form of a count
+    ("How many people did the institute survey?", "The poll surveyed 1,200 people in June.", 1.0),
+    ("How many people did the institute survey?", "It surveyed 1,200 Belarusians.", 0.75),
+    ("How many people did the institute survey?", "43 per cent of the people disapproved.", 0.5),
+    ("How many years has he ruled?", "He keeps his 28-year rule.", 1.0),
+    ("How many soldiers were killed?", "Tens of thousands of Russian soldiers gathered.", 1.0),
     # the numbers of a date or a clock time count nothing
     ("How many people were on board?", "The ship broke up on Thursday Dec. 1, 2016.", 0.0),
     ("How many people were on board?", "It lifted off at 8:51 p.m. on 29 November.", 0.0),
