@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from assistant.text import proper_names, stem, tokens, words
+from assistant.text import content_words, proper_names, stem, tokens, words
 
 
 class AnswerKind(Enum):
@@ -89,12 +89,17 @@ _PERCENT_AMOUNT = re.compile(
     r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\s?(?:per ?cent|percent)\b", re.I)
 _DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
-_COUNT_WORDS = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+_CARDINALS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|a dozen|a few|several|"
-    r"single|both|no one|none|a pair|twice|once|first|second|third|fourth|fifth|sixth|seventh|"
-    r"eighth|ninth|tenth|\d+(st|nd|rd|th))\b", re.I)
+    r"single|both|no one|none|a pair|twice|once")
+# an ordinal counts only beside the counted noun ("for the sixth time"): "the first released
+# version" says nothing of how many
+_ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th)"
+# ... or in "for the sixth time", which counts occurrences whatever the question calls them
+_CARDINAL_WORDS = re.compile(rf"\b({_CARDINALS})\b|\b({_ORDINALS})\s+time\b", re.I)
+_COUNT_WORDS = re.compile(rf"\b({_CARDINALS}|{_ORDINALS})\b", re.I)
 # "May" is a month only beside a number ("May 5", "5 May"); elsewhere it is the modal verb
 _MONTHS = (r"january|february|march|april|june|july|august|september|october|november|"
            r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|may(?=\s+\d)|(?<=\d\s)may")
@@ -213,7 +218,7 @@ _DATE_NUMBER = re.compile(
 
 def _has_count(sentence: str) -> bool:
     numbers = [n for n in _DIGITS.findall(sentence) if not _YEAR.match(n)]
-    return bool(numbers or _COUNT_WORDS.search(sentence))
+    return bool(numbers or _CARDINAL_WORDS.search(sentence))
 
 
 # Kinds told reliably enough to refuse a sentence that holds none: a "who" or "where" is often
@@ -234,7 +239,9 @@ class AskedKind:
     # the numbers the question already holds (a pattern), which cannot be the number asked for
     asked_numbers: re.Pattern[str] | None = None
     asked_stems: frozenset[str] = frozenset()  # for a name: the question's own words
-    counted: str | None = None  # for "how many": the stem of what is counted ("soldiers")
+    # for "how many": the stems of the words that may name what is counted ("Belarusian
+    # soldiers", "pearls decorated Lupita")
+    counted: frozenset[str] = frozenset()
 
     @property
     def decisive(self) -> bool:
@@ -258,9 +265,11 @@ class AskedKind:
             # a number beside what is counted ("23,000 soldiers", "a 28-year rule") fits best;
             # another number fits less, and a percentage is only a weak form of a count
             without_shares = _PERCENT_AMOUNT.sub(" ", sentence)
-            if not _has_count(without_shares):
-                return 0.5 if _has_count(sentence) else 0.0
-            return 1.0 if self._counts(without_shares) else 0.75
+            if _has_count(without_shares):
+                return 1.0 if self._counts(without_shares) else 0.75
+            if self.counted and self._counts(without_shares):
+                return 1.0
+            return 0.5 if _has_count(sentence) else 0.0
         if kind is AnswerKind.MEASURE:
             if _has_count(sentence):
                 return 1.0
@@ -283,11 +292,11 @@ class AskedKind:
 
     def _counts(self, sentence: str) -> bool:
         """Whether a number stands within a few words before the counted noun."""
-        if self.counted is None:
+        if not self.counted:
             return True
         sentence_tokens = tokens(sentence)
         return any(
-            stem(token) == self.counted and any(
+            stem(token) in self.counted and any(
                 token_is_number(t) for t in sentence_tokens[max(0, i - _COUNT_WINDOW): i])
             for i, token in enumerate(sentence_tokens))
 
@@ -303,31 +312,36 @@ class AskedKind:
 _COUNT_WINDOW = 4  # "23,000 Russian soldiers", "tens of thousands of Russian soldiers"
 _COUNT_WORD = re.compile(_COUNT_WORDS.pattern.replace(r"\b(", r"^(", 1).replace(r")\b", r")$"),
                          re.I)
+_COUNTED_WORDS = 3
 _HOW_MANY_PHRASE = re.compile(r"^\s*how many\s+(?P<phrase>[\w' -]+)", re.I)
 
 
 def token_is_number(token: str) -> bool:
-    return token.isdigit() or bool(_COUNT_WORD.match(token))
+    """A count in one token: digits other than a year, or a number word."""
+    return (token.isdigit() and not _YEAR.match(token)) or bool(_COUNT_WORD.match(token))
 
 
-def _counted_noun(question: str) -> str | None:
-    """The stem of what "how many" counts: the last word before the verb ("How many Belarusian
-    soldiers have ..." -> "soldier")."""
+def _counted_words(question: str) -> frozenset[str]:
+    """The stems of the words after "how many" that may name what is counted, up to the first
+    auxiliary verb: "How many Belarusian soldiers have ..." -> {belarusian, soldier}; without
+    a tagger the noun is not told from an adjective or a main verb ("pearls decorated")."""
     match = _HOW_MANY_PHRASE.match(question)
     if not match:
-        return None
+        return frozenset()
     phrase: list[str] = []
-    for word in tokens(match.group("phrase")):
-        if word in _PHRASE_END or word in _AUXILIARIES or not word.isalpha():
+    content = set(content_words(match.group("phrase")))
+    for word in tokens(match.group("phrase"))[:_COUNTED_WORDS]:
+        if (word in _PHRASE_END or word in _AUXILIARIES or not word.isalpha()
+                or word not in content):
             break
-        phrase.append(word)
-    return stem(phrase[-1]) if phrase else None
+        phrase.append(stem(word))
+    return frozenset(phrase)
 
 
 def asked_kind(question: str) -> AskedKind:
     kind = expected_kind(question)
     if kind in _NUMERIC_KINDS:
-        counted = _counted_noun(question) if kind is AnswerKind.COUNT else None
+        counted = _counted_words(question) if kind is AnswerKind.COUNT else frozenset()
         asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
                                                   for m in _COUNT_WORDS.finditer(question)}
         if not asked:

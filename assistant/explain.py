@@ -91,7 +91,7 @@ class Explanation:
                 lines.append(
                     f"  {row['score']:.3f}  sim {row['similarity']:.3f}  cov "
                     f"{row['coverage']:.2f}  ctx {row['context_coverage']:.2f}  type "
-                    f"{row['answer_type']:.0f}  [{row['doc_id']}] {row['text'][:90]}")
+                    f"{row['answer_type']:.2g}  [{row['doc_id']}] {row['text'][:90]}")
         if t.decision and t.decision.evidence:
             parts = ", ".join(f"{k} {v:+.2f}"
                               for k, v in _contributions(t.decision, t.weights).items())

@@ -52,6 +52,11 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("How many people did the institute survey?", "It surveyed 1,200 Belarusians.", 0.75),
     ("How many people did the institute survey?", "43 per cent of the people disapproved.", 0.5),
     ("How many years has he ruled?", "He keeps his 28-year rule.", 1.0),
+    # an ordinal counts beside the counted noun or in "for the sixth time", not otherwise
+    ("How many projects use the licence?", "This is the first released version.", 0.0),
+    ("How many meetings will they have had?", "They meet for the sixth time next week.", 0.75),
+    ("How many contributors approved it?", "No one other than the steward may.", 0.75),
+    ("How many software projects use it?", "Copyright 1999 Free Software Foundation.", 0.0),
     ("How many soldiers were killed?", "Tens of thousands of Russian soldiers gathered.", 1.0),
     # the numbers of a date or a clock time count nothing
     ("How many people were on board?", "The ship broke up on Thursday Dec. 1, 2016.", 0.0),
