@@ -227,6 +227,10 @@ def _has_count(sentence: str) -> bool:
 DECISIVE_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
                             AnswerKind.MEASURE, AnswerKind.TIME, AnswerKind.CONDITION,
                             AnswerKind.FREQUENCY})
+# Kinds whose full fit is itself the answer (a currency amount, a percentage, a number beside
+# the counted noun), unlike a year or a bare number, which headers, bylines and addresses are
+# full of: only these may be taken from a sentence other than the one that names the subject
+SPECIFIC_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT})
 _NUMERIC_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
                             AnswerKind.MEASURE, AnswerKind.TIME})
 
@@ -247,6 +251,11 @@ class AskedKind:
     def decisive(self) -> bool:
         """Whether a sentence holding no answer of this kind is refused (DECISIVE_KINDS)."""
         return self.kind in DECISIVE_KINDS
+
+    @property
+    def specific(self) -> bool:
+        """Whether a full fit names the answer itself (SPECIFIC_KINDS)."""
+        return self.kind in SPECIFIC_KINDS
 
     def fit(self, sentence: str) -> float:
         """1 when the sentence holds the kind of answer asked for, 0.5 when it holds only a

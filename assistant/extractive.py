@@ -258,7 +258,7 @@ class ExtractiveAnswerer:
             if kind == "why" and _CAUSAL.search(candidate.text):
                 candidate.score += 0.05
         ranked = sorted(candidates, key=lambda c: -c.score)
-        if asked.decisive:
+        if asked.specific:
             ranked[0].kind_partner = self._kind_partner(ranked)
         return ranked
 
@@ -266,7 +266,9 @@ class ExtractiveAnswerer:
         """For a best sentence without the asked kind of answer, the best-scoring sentence of its
         document that has it and whose context covers the question as well as the best one's:
         a fact often sits in a short sentence that names its subject only by a pronoun ("The
-        dress is made of pearls. It's valued at $150,000.")."""
+        dress is made of pearls. It's valued at $150,000."). Only for answer kinds whose full fit
+        is the answer itself (answer_fit.SPECIFIC_KINDS): a year elsewhere in the document, in
+        a copyright line or a byline, is no evidence that the asked time is stated."""
         best = ranked[0]
         if best.answer_type > 0.0:
             return None
