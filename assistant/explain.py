@@ -63,6 +63,7 @@ class Explanation:
                 "threshold": decision.threshold,
                 "margin": round(decision.margin, 4),
                 "kind_missing": decision.kind_missing,
+                "contradicted": decision.contradicted,
                 "evidence": decision.evidence.as_dict() if decision.evidence else None,
                 "contributions": _contributions(decision, t.weights),
             },
@@ -148,6 +149,10 @@ def verdicts(t: Trace, answer: Answer) -> list[Verdict]:
             found.append(Verdict("abstention", "FAILED",
                                  "refused: the best sentence holds no answer of the kind "
                                  f"asked for ({expected_kind(t.standalone_question or t.question).value})"))
+        elif decision.contradicted:
+            found.append(Verdict("abstention", "FAILED",
+                                 "refused: the best sentence states the opposite of what is asked "
+                                 "(a negation dropped or a word swapped for its opposite)"))
         else:
             weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],
                           default=("", 0.0))

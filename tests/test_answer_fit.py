@@ -91,6 +91,11 @@ def test_negation_flip_when_the_sentence_states_the_opposite():
     # reasons answer a negated why-question without a negation of their own
     assert negation_flip("Why hasn't Lukashenko sent troops?",
                          "He would prefer keeping the best of his military at home.") == 0.0
+    # a negation inside a condition or an indirect question describes the case, not the answer
+    assert negation_flip("What may you do if the Library names no version number?",
+                         "You may choose any version ever published.") == 0.0
+    assert negation_flip("Who asked whether any supporters were not angry?",
+                         "A writer asked on Twitter whether anyone was calm.") == 0.0
 
 
 @pytest.mark.parametrize("question, sentence, swapped", [
@@ -107,6 +112,9 @@ def test_negation_flip_when_the_sentence_states_the_opposite():
      "The most commonly used reduction is a polynomial-time reduction.", 0.0),
     ("Did more or fewer people vote than before?", "Fewer people voted.", 0.0),
     ("What information does the licence require?", "It requires formation of a notice.", 0.0),
+    # converse pairs tell one event from the other side
+    ("For how much is Yahoo selling its business?", "Verizon is buying it for $4.8 billion.", 0.0),
+    ("Who won the final?", "Spain lost the final to Italy.", 0.0),
 ])
 def test_opposite_swap(question, sentence, swapped):
     assert opposite_swap(question, sentence) == swapped

@@ -224,6 +224,30 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
     assert not explained.trace.decision.kind_missing
 
 
+def test_a_best_sentence_that_states_the_opposite_of_the_question_is_refused(
+        tmp_path, embedder):
+    folder = tmp_path / "wiki"
+    folder.mkdir()
+    (folder / "reductions.txt").write_text(
+        "Reductions\n\nA reduction transforms one problem into another problem. The most "
+        "commonly used reduction is a polynomial-time reduction. Graphs can be encoded directly "
+        "via their adjacency matrices.\n", encoding="utf-8")
+    (folder / "harbour.txt").write_text(
+        "The harbour authority opened a new ferry terminal on the east pier. Ferries to the "
+        "islands will leave every hour from the new terminal during the summer season.\n",
+        encoding="utf-8")
+    settings = make_settings(tmp_path / "index")
+    ingest([folder], settings, embedder, show_progress=False)
+    bot = Assistant(settings, embedder=embedder)
+    refused = bot.explain("What is the least commonly used type of reduction?")
+    assert refused.answer.abstained and refused.trace.decision.contradicted
+    assert "states the opposite of what is asked" in refused.to_text()
+    assert refused.to_dict()["abstention"]["contradicted"] is True
+    answered = bot.explain("What is the most commonly used type of reduction?")
+    assert not answered.answer.abstained, answered.to_text()
+    assert "polynomial-time" in answered.answer.text
+
+
 def test_explain_shows_scores_decision_and_verdicts(seed_assistant):
     answered = seed_assistant.explain("What did the Chatham House poll find?")
     stages = {v.stage: v.status for v in answered.verdicts}
