@@ -303,7 +303,15 @@ class AskedKind:
 
     def missing(self, sentence: str) -> bool:
         """Whether the sentence certainly holds no answer of the kind asked for."""
-        return self.decisive and self.fit(sentence) == 0.0
+        return self.lacks(self.fit(sentence))
+
+    def lacks(self, fit: float) -> bool:
+        """Whether a sentence of this fit holds no answer of the kind asked for, for a decisive
+        kind. A sum of money is written with its currency: a bare number is another quantity,
+        whereas a relative time or a duration may itself answer "when" or "how long"."""
+        if not self.decisive:
+            return False
+        return fit < 1.0 if self.kind is AnswerKind.MONEY else fit == 0.0
 
     def _counts(self, sentence: str) -> bool:
         """Whether a number stands within a few words before the counted noun."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import AbstentionEvidence
-from assistant.answer_fit import asked_kind, negation_flip, opposite_swap
+from assistant.answer_fit import AskedKind, asked_kind, negation_flip, opposite_swap
 from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
@@ -259,10 +259,10 @@ class ExtractiveAnswerer:
                 candidate.score += 0.05
         ranked = sorted(candidates, key=lambda c: -c.score)
         if asked.specific:
-            ranked[0].kind_partner = self._kind_partner(ranked)
+            ranked[0].kind_partner = self._kind_partner(asked, ranked)
         return ranked
 
-    def _kind_partner(self, ranked: list[Candidate]) -> Candidate | None:
+    def _kind_partner(self, asked: AskedKind, ranked: list[Candidate]) -> Candidate | None:
         """For a best sentence without the asked kind of answer, the best-scoring sentence of its
         document that has it and whose context covers the question as well as the best one's:
         a fact often sits in a short sentence that names its subject only by a pronoun ("The
@@ -270,7 +270,7 @@ class ExtractiveAnswerer:
         is the answer itself (answer_fit.SPECIFIC_KINDS): a year elsewhere in the document, in
         a copyright line or a byline, is no evidence that the asked time is stated."""
         best = ranked[0]
-        if best.answer_type > 0.0:
+        if not asked.lacks(best.answer_type):
             return None
         floor = best.score - self.settings.kind_partner_gap
         for candidate in ranked[1:]:
@@ -309,7 +309,7 @@ class ExtractiveAnswerer:
             negation_flip=negation_flip(question, best.text),
             opposite_swap=opposite_swap(question, best.text),
             # the fit scored above, of the best sentence or of its kind partner
-            kind_found=not (asked_kind(question).decisive and answer_type == 0.0),
+            kind_found=not asked_kind(question).lacks(answer_type),
         )
 
     # --- selection -------------------------------------------------------------------------

@@ -160,6 +160,11 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     ("How often does the board meet?", "It meets every week.", 1.0, False),
     ("How often does the board meet?", "The board is large.", 0.0, True),
     ("How late did the meeting run?", "It ran until 11 p.m.", 1.0, False),
+    # a sum of money carries its currency; a bare number is another quantity
+    ("How much did he charge for the sign?", "The tubes were 40 feet tall.", 0.5, True),
+    ("How much did he charge for the sign?", "He charged 500 francs for it.", 1.0, False),
+    # ... while a percentage stays a weak form of a count, which the model weighs
+    ("How many people approved?", "43 per cent of the people approved.", 0.5, False),
     # a "who" is often answered by a description: it weighs in the model but never refuses
     ("Who pays the court costs in a lawsuit?", "The losing party pays the costs.", 0.0, False),
 ])
