@@ -46,7 +46,11 @@ _HOW_OFTEN = re.compile(r"^\s*how (often|frequently|many times a)\b", re.I)
 _WHEN = re.compile(r"^\s*(when|since when|until when|how (early|late|soon)|in what year|"
                    r"on what (date|day)|"
                    r"(what|which) (year|date|day|month|century|decade|time))\b", re.I)
-_WHO = re.compile(r"^\s*(who|whom|whose)\b(?!\s+(is|was|are|were)\b)", re.I)
+# "Who is Artyom Shraibman?" asks for a description; "Who is the defence minister?" and "Who was
+# president of ...?" ask for the name of whoever holds a role
+_WHO = re.compile(r"^\s*(who|whom|whose)\b(?!\s+(is|was|are|were)\b)|"
+                  r"^\s*who\s+(is|was|are|were)\s+"
+                  r"(?!(he|she|it|they|this|that|these|those|you|we|i)\b)(?-i:[a-z])", re.I)
 _WHERE = re.compile(r"^\s*(where|from where|in what (country|city|town|state|region|place)|"
                     r"(what|which) (country|city|town|state|region|place|continent|island))\b",
                     re.I)
