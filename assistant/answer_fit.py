@@ -36,9 +36,19 @@ _MONEY_VERBS = re.compile(
     r"\b(cost(s|ing)?|charg(e|es|ed|ing)|pa(y|ys|id|ying)|pric(e|es|ed|ing)|worth|sell(s|ing)?|"
     r"sold|spen(d|ds|t|ding)|earn(s|ed|ing)?|rais(e|es|ed|ing)|fund(s|ed|ing)?|fin(e|es|ed)|"
     r"fees?|fares?|salary|budget|revenue|valu(e|ed|ation))\b", re.I)
-_HOW_MUCH = re.compile(r"^\s*(?:for\s+)?how much\b", re.I)
+_HOW_MUCH = re.compile(r"^\s*how much\b", re.I)
 _WORTH_END = re.compile(r"\bworth\W*$", re.I)  # "What is the painting worth?"
 _HOW_MANY = re.compile(r"^\s*how many\b", re.I)
+_HOW_MANY_MONEY = re.compile(r"^\s*how many (dollars|euros|pounds|yen|yuan|francs|rupees|cents)\b",
+                             re.I)
+# what comes before the question words: a scope ("Under GPLv3, how many ...") or a preposition
+# ("Within how many days ...", "Up to how many ...")
+_SCOPE_PREFIX = re.compile(
+    r"^\s*(?:under|in|according to|for|per|by|with|within|on|from|of|to|at)\b[^,?]{0,80},\s*"
+    r"(?=(?:what|which|who|whom|whose|when|where|why|how|up to|within|for|in|after|by|at)\b)",
+    re.I)
+_LEADING_PREPOSITION = re.compile(
+    r"^\s*(?:up to|within|for|in|after|by|at|about|of|to|from|over|during)\s+(?=how\b)", re.I)
 _HOW_MEASURE = re.compile(r"^\s*how (long|far|old|big|large|high|tall|heavy|fast|deep|wide)\b",
                           re.I)
 _WHAT_PERCENT = re.compile(r"^\s*what (percentage|percent|proportion|share)\b", re.I)
@@ -189,8 +199,15 @@ def _what_phrase_kind(question: str) -> AnswerKind | None:
     return None
 
 
+def question_core(question: str) -> str:
+    """The question from its question words on: "Under GPLv3, within how many days ...?" ->
+    "how many days ...?"."""
+    return _LEADING_PREPOSITION.sub("", _SCOPE_PREFIX.sub("", question, count=1), count=1)
+
+
 def expected_kind(question: str) -> AnswerKind:
     """The kind of answer a question asks for, from its opening words."""
+    question = question_core(question)
     if _UNDER_CONDITION.search(question):
         return AnswerKind.CONDITION
     if _HOW_MUCH.search(question) or _WORTH_END.search(question):
@@ -198,7 +215,7 @@ def expected_kind(question: str) -> AnswerKind:
     if _HOW_OFTEN.search(question):
         return AnswerKind.FREQUENCY
     if _HOW_MANY.search(question):
-        return AnswerKind.COUNT
+        return AnswerKind.MONEY if _HOW_MANY_MONEY.search(question) else AnswerKind.COUNT
     if _HOW_MEASURE.search(question):
         return AnswerKind.MEASURE
     if _WHEN.search(question):
@@ -352,7 +369,7 @@ def _counted_words(question: str) -> frozenset[str]:
     """The stems of the words after "how many" that may name what is counted, up to the first
     auxiliary verb: "How many Belarusian soldiers have ..." -> {belarusian, soldier}; without
     a tagger the noun is not told from an adjective or a main verb ("pearls decorated")."""
-    match = _HOW_MANY_PHRASE.match(question)
+    match = _HOW_MANY_PHRASE.match(question_core(question))
     if not match:
         return frozenset()
     phrase: list[str] = []

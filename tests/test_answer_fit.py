@@ -11,6 +11,11 @@ from assistant.answer_fit import AnswerKind, expected_kind, kind_fit, negation_f
 @pytest.mark.parametrize("question, kind", [
     ("How much did the company charge for its first sign?", AnswerKind.MONEY),
     ("For how much is Yahoo selling its business?", AnswerKind.MONEY),
+    # a scope or a preposition before the question words
+    ("Under GPLv3, within how many days must the holder tell you?", AnswerKind.COUNT),
+    ("Up to how many dollars is a Contributor liable?", AnswerKind.MONEY),
+    ("According to the CDC, when did the outbreak start?", AnswerKind.TIME),
+    ("Under what conditions, if any, may you sell it?", AnswerKind.CONDITION),
     ("How much cargo was the ship carrying?", AnswerKind.MEASURE),
     ("How many boards have been sold?", AnswerKind.COUNT),
     ("How long can a Back-Cover Text be?", AnswerKind.MEASURE),
