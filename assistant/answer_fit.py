@@ -167,6 +167,12 @@ _OPPOSITE_PAIRS = (
     ("born", "died"), ("lowest", "highest"), ("add", "remove"), ("added", "removed"),
     ("attack", "defend"), ("legal", "illegal"), ("common", "rare"),
     ("ally", "enemy"), ("support", "oppose"), ("supported", "opposed"),
+    ("rich", "poor"), ("cheap", "expensive"), ("easy", "difficult"), ("simple", "complex"),
+    ("male", "female"), ("father", "mother"), ("son", "daughter"), ("brother", "sister"),
+    ("king", "queen"), ("upstream", "downstream"), ("majority", "minority"), ("deep", "shallow"),
+    ("thick", "thin"), ("rural", "urban"), ("domestic", "foreign"), ("temporary", "permanent"),
+    ("voluntary", "mandatory"), ("newest", "oldest"), ("newer", "older"),
+    ("western", "eastern"), ("entrance", "exit"),
 )
 _PREFIXES = ("in", "un", "non", "dis", "im", "il", "ir")
 # a negating prefix makes opposites of describing words ("indirectly", "unlimited", "illegal");

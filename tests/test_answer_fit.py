@@ -119,6 +119,7 @@ def test_negation_flip_when_the_sentence_states_the_opposite():
      "The most commonly used reduction is a polynomial-time reduction.", 0.0),
     ("Did more or fewer people vote than before?", "Fewer people voted.", 0.0),
     ("What information does the licence require?", "It requires formation of a notice.", 0.0),
+    ("Who was the sister of Duke Richard?", "Emma, the brother of Duke Richard, married.", 1.0),
     # converse pairs tell one event from the other side
     ("For how much is Yahoo selling its business?", "Verizon is buying it for $4.8 billion.", 0.0),
     ("Who won the final?", "Spain lost the final to Italy.", 0.0),
