@@ -191,6 +191,20 @@ def test_a_question_whose_best_sentences_hold_no_answer_of_its_kind_is_refused(s
     assert "June" in answered.answer.text
 
 
+def _small_index(tmp_path, embedder, texts: dict[str, str]) -> Assistant:
+    """A real index of these files plus an unrelated one, so that retrieval has a choice."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    texts = {**texts, "harbour.txt": "The harbour authority opened a new ferry terminal on the "
+                                     "east pier. Ferries to the islands will leave every hour "
+                                     "from the new terminal during the summer season.\n"}
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = make_settings(tmp_path / "index")
+    ingest([folder], settings, embedder, show_progress=False)
+    return Assistant(settings, embedder=embedder)
+
+
 @pytest.mark.parametrize("question, expected", [
     ("What is Mara Lindqvist's stolen gown worth?", "$90,000"),
     ("How many people die of drug-resistant infections every year?", "23,000"),
@@ -199,25 +213,17 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
         question, expected, tmp_path, embedder):
     # the sentence naming the subject holds no amount; the amount follows under a pronoun or
     # in a sentence of three words
-    folder = tmp_path / "news"
-    folder.mkdir()
-    (folder / "gown.txt").write_text(
-        "Mara Lindqvist's award-night gown was stolen from her hotel room on Sunday, police "
-        "said. The gown is embroidered with glass beads and silver thread. It is valued at "
-        "$90,000. Detectives are reviewing footage from the hotel's cameras.\n\n"
-        "The hotel said it was cooperating with the investigation and had added guards to "
-        "the floor where the actress stayed.\n", encoding="utf-8")
-    (folder / "infections.txt").write_text(
-        "Drug-resistant infections have become a worry in hospitals across the country, "
-        "according to the health agency. About 23,000 die. Doctors are urged to prescribe "
-        "antibiotics only when they are needed.\n", encoding="utf-8")
-    (folder / "harbour.txt").write_text(
-        "The harbour authority opened a new ferry terminal on the east pier. Ferries to the "
-        "islands will leave every hour from the new terminal during the summer season.\n",
-        encoding="utf-8")
-    settings = make_settings(tmp_path / "index")
-    ingest([folder], settings, embedder, show_progress=False)
-    explained = Assistant(settings, embedder=embedder).explain(question)
+    bot = _small_index(tmp_path, embedder, {
+        "gown.txt": "Mara Lindqvist's award-night gown was stolen from her hotel room on Sunday, "
+                    "police said. The gown is embroidered with glass beads and silver thread. It "
+                    "is valued at $90,000. Detectives are reviewing footage from the hotel's "
+                    "cameras.\n\nThe hotel said it was cooperating with the investigation and "
+                    "had added guards to the floor where the actress stayed.\n",
+        "infections.txt": "Drug-resistant infections have become a worry in hospitals across "
+                          "the country, according to the health agency. About 23,000 die. "
+                          "Doctors are urged to prescribe antibiotics only when they are "
+                          "needed.\n"})
+    explained = bot.explain(question)
     answer = explained.answer
     assert not answer.abstained, explained.to_text()
     assert any(expected in c.quote for c in answer.citations), explained.to_text()
@@ -226,19 +232,11 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
 
 def test_a_best_sentence_that_states_the_opposite_of_the_question_is_refused(
         tmp_path, embedder):
-    folder = tmp_path / "wiki"
-    folder.mkdir()
-    (folder / "reductions.txt").write_text(
-        "Reductions\n\nA reduction transforms one problem into another problem. The most "
-        "commonly used reduction is a polynomial-time reduction. Graphs can be encoded directly "
-        "via their adjacency matrices.\n", encoding="utf-8")
-    (folder / "harbour.txt").write_text(
-        "The harbour authority opened a new ferry terminal on the east pier. Ferries to the "
-        "islands will leave every hour from the new terminal during the summer season.\n",
-        encoding="utf-8")
-    settings = make_settings(tmp_path / "index")
-    ingest([folder], settings, embedder, show_progress=False)
-    bot = Assistant(settings, embedder=embedder)
+    bot = _small_index(tmp_path, embedder, {
+        "reductions.txt": "Reductions\n\nA reduction transforms one problem into another "
+                          "problem. The most commonly used reduction is a polynomial-time "
+                          "reduction. Graphs can be encoded directly via their adjacency "
+                          "matrices.\n"})
     refused = bot.explain("What is the least commonly used type of reduction?")
     assert refused.answer.abstained and refused.trace.decision.contradicted
     assert "states the opposite of what is asked" in refused.to_text()
