@@ -47,6 +47,9 @@ class AbstentionEvidence:
     # not, the question is refused whatever the model says. (Looking at the best three instead
     # caught half as many unanswerable questions on the dev halves.)
     kind_found: bool = True
+    # not a model feature either: 1 when the question names a year or quantity that the best
+    # sentence's passage does not hold (answer_fit.figure_missing)
+    figure_missing: float = 0.0
 
     @property
     def contradicts(self) -> bool:
@@ -79,6 +82,11 @@ class AbstentionDecision:
         return self.evidence is not None and self.evidence.contradicts
 
     @property
+    def figure_missing(self) -> bool:
+        """Refused because the question names a year or quantity the best passage lacks."""
+        return self.evidence is not None and bool(self.evidence.figure_missing)
+
+    @property
     def margin(self) -> float:
         """Positive: answered with this much to spare; negative: refused by this much."""
         return self.probability - self.threshold
@@ -104,5 +112,8 @@ def decide(evidence: AbstentionEvidence | None, weights: tuple[float, ...],
     # Nor is a best sentence that states the opposite of what is asked: on the dev halves it
     # did so for 13 unanswerable questions and no answerable one, which the fitted weights,
     # small for evidence this rare, let through.
-    answerable = probability >= threshold and evidence.kind_found and not evidence.contradicts
+    # So is one whose passage lacks a year or quantity the question names ("Who won the 2022
+    # World Cup?"): 2 more unanswerable dev questions, no answerable one.
+    answerable = (probability >= threshold and evidence.kind_found and not evidence.contradicts
+                  and not evidence.figure_missing)
     return AbstentionDecision(answerable, probability, threshold, evidence)

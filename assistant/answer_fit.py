@@ -414,6 +414,26 @@ def kind_missing(question: str, sentence: str) -> bool:
     return asked_kind(question).missing(sentence)
 
 
+# a number that names a version or a part rather than a time or a quantity: "GPL 2.1", "MPL
+# 2.0", "Apache 2.0", "MS-04", "section 3"
+_NAMING_NUMBER = re.compile(r"(?:\b[A-Z][A-Za-z]*[A-Z]\w*|\b[Ll]icen[cs]e)[\s-]*v?\d+(?:\.\d+)*\b|"
+                            r"\b[A-Z][a-z]+\s+v?\d+\.\d+\b|\b[A-Za-z]+-\d+\b")
+
+
+def asked_figures(question: str) -> list[str]:
+    """The years and quantities a question names ("the 2020 protests", "between 1000 and
+    1300"), leaving out version and part numbers."""
+    text = _NAMING_NUMBER.sub(" ", _IDENTIFIER_NUMBER.sub(" ", question))
+    return _DIGITS.findall(text)
+
+
+def figure_missing(question: str, passage: str) -> float:
+    """1 when the question names a year or quantity that the passage holding the best sentence
+    does not: the sentence is about another time or amount ("Who won the 2022 World Cup?")."""
+    held = set(_DIGITS.findall(passage))
+    return float(any(figure not in held for figure in asked_figures(question)))
+
+
 def negation_flip(question: str, sentence: str) -> float:
     """1 when a question that is negated ("What is not contained in ...?") meets a sentence
     that is not: the sentence states the opposite of what is asked. Why-questions are exempt:

@@ -64,6 +64,7 @@ class Explanation:
                 "margin": round(decision.margin, 4),
                 "kind_missing": decision.kind_missing,
                 "contradicted": decision.contradicted,
+                "figure_missing": decision.figure_missing,
                 "evidence": decision.evidence.as_dict() if decision.evidence else None,
                 "contributions": _contributions(decision, t.weights),
             },
@@ -153,6 +154,10 @@ def verdicts(t: Trace, answer: Answer) -> list[Verdict]:
             found.append(Verdict("abstention", "FAILED",
                                  "refused: the best sentence states the opposite of what is asked "
                                  "(a negation dropped or a word swapped for its opposite)"))
+        elif decision.figure_missing:
+            found.append(Verdict("abstention", "FAILED",
+                                 "refused: the question names a year or number that the best "
+                                 "sentence's passage does not hold"))
         else:
             weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],
                           default=("", 0.0))

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.abstention import AbstentionEvidence
-from assistant.answer_fit import AskedKind, asked_kind, negation_flip, opposite_swap
+from assistant.answer_fit import (
+    AskedKind,
+    asked_kind,
+    figure_missing,
+    negation_flip,
+    opposite_swap,
+)
 from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, RetrievedChunk
@@ -308,6 +314,8 @@ class ExtractiveAnswerer:
             unknown_names=unknown_names,
             negation_flip=negation_flip(question, best.text),
             opposite_swap=opposite_swap(question, best.text),
+            figure_missing=figure_missing(
+                question, f"{best.retrieved.chunk.title or ''}\n{best.retrieved.chunk.text}"),
             # the fit scored above, of the best sentence or of its kind partner
             kind_found=not asked_kind(question).lacks(answer_type),
         )

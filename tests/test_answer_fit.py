@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_fit import AnswerKind, expected_kind, kind_fit, negation_flip, opposite_swap
+from assistant.answer_fit import (
+    AnswerKind,
+    asked_figures,
+    expected_kind,
+    figure_missing,
+    kind_fit,
+    negation_flip,
+    opposite_swap,
+)
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -103,6 +111,28 @@ def test_negation_flip_when_the_sentence_states_the_opposite():
                          "You may choose any version ever published.") == 0.0
     assert negation_flip("Who asked whether any supporters were not angry?",
                          "A writer asked on Twitter whether anyone was calm.") == 0.0
+
+
+@pytest.mark.parametrize("question, figures", [
+    ("Who won the 2022 World Cup?", ["2022"]),
+    ("What Norman law was developed between 1000 and 1300?", ["1000", "1300"]),
+    ("What happened in May 2015?", ["2015"]),
+    # version and part numbers name a document or a thing, not a time or an amount
+    ("Which licence does the Lesser GPL 2.1 succeed?", []),
+    ("Under GPLv3, within how many days must the holder tell you?", []),
+    ("What does section 3 of the Apache License 2.0 say?", []),
+    ("How much cargo was the Progress MS-04 carrying?", []),
+])
+def test_asked_figures_are_years_and_quantities(question, figures):
+    assert asked_figures(question) == figures
+
+
+def test_figure_missing_when_the_passage_is_about_another_year():
+    question = "Who provided a definition of linear bounded automata in 1970?"
+    assert figure_missing(question, "John Myhill's definition of linear bounded automata "
+                                    "(Myhill 1960) came first.") == 1.0
+    assert figure_missing(question, "In 1970 Kuroda gave the definition.") == 0.0
+    assert figure_missing("Which licence does the Lesser GPL 2.1 succeed?", "No number.") == 0.0
 
 
 @pytest.mark.parametrize("question, sentence, swapped", [

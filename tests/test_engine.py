@@ -246,6 +246,19 @@ def test_a_best_sentence_that_states_the_opposite_of_the_question_is_refused(
     assert "polynomial-time" in answered.answer.text
 
 
+def test_a_question_naming_a_year_its_best_passage_lacks_is_refused(tmp_path, embedder):
+    bot = _small_index(tmp_path, embedder, {
+        "automata.txt": "Automata\n\nJohn Myhill gave the definition of linear bounded automata "
+                        "in 1960. They are Turing machines whose tape is bounded by the input.\n"})
+    refused = bot.explain("Who gave a definition of linear bounded automata in 1970?")
+    assert refused.answer.abstained and refused.trace.decision.figure_missing
+    assert "names a year or number" in refused.to_text()
+    assert refused.to_dict()["abstention"]["figure_missing"] is True
+    answered = bot.explain("Who gave a definition of linear bounded automata in 1960?")
+    assert not answered.answer.abstained, answered.to_text()
+    assert "Myhill" in answered.answer.text
+
+
 def test_explain_shows_scores_decision_and_verdicts(seed_assistant):
     answered = seed_assistant.explain("What did the Chatham House poll find?")
     stages = {v.stage: v.status for v in answered.verdicts}
