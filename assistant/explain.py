@@ -146,30 +146,36 @@ def verdicts(t: Trace, answer: Answer) -> list[Verdict]:
             found.append(Verdict("abstention", "ok",
                                  f"answered: probability {decision.probability:.3f} ≥ threshold "
                                  f"{decision.threshold} (margin {decision.margin:+.3f})"))
-        elif decision.kind_missing:
-            found.append(Verdict("abstention", "FAILED",
-                                 "refused: the best sentence holds no answer of the kind "
-                                 f"asked for ({expected_kind(t.standalone_question or t.question).value})"))
-        elif decision.contradicted:
-            found.append(Verdict("abstention", "FAILED",
-                                 "refused: the best sentence states the opposite of what is asked "
-                                 "(a negation dropped or a word swapped for its opposite)"))
-        elif decision.figure_missing:
-            found.append(Verdict("abstention", "FAILED",
-                                 "refused: the question names a year or number that the best "
-                                 "sentence's passage does not hold"))
         else:
-            weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],
-                          default=("", 0.0))
             found.append(Verdict("abstention", "FAILED",
-                                 f"refused: probability {decision.probability:.3f} < threshold "
-                                 f"{decision.threshold}, short by {-decision.margin:.3f}; the "
-                                 f"strongest evidence against: {weakest[0]}"))
+                                 "refused: " + "; ".join(_refusal_reasons(t, decision))))
     found.append(Verdict("answer", "ok" if not answer.abstained else "FAILED",
                          f"{len(answer.citations)} cited sentence(s) from "
                          f"{len({c.source for c in answer.citations})} source(s)"
                          if not answer.abstained else "the documents don't say"))
     return found
+
+
+def _refusal_reasons(t: Any, decision: AbstentionDecision) -> list[str]:
+    """Every cause of a refusal: the rules that fired (assistant/abstention.decide) and the
+    model when it refused on its own."""
+    reasons = []
+    if decision.kind_missing:
+        kind = expected_kind(t.standalone_question or t.question).value
+        reasons.append(f"the best sentence holds no answer of the kind asked for ({kind})")
+    if decision.contradicted:
+        reasons.append("the best sentence states the opposite of what is asked (a negation "
+                       "dropped or a word swapped for its opposite)")
+    if decision.figure_missing:
+        reasons.append("the question names a year or number that the best sentence's passage "
+                       "does not hold")
+    if decision.margin < 0 or not reasons:
+        weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],
+                      default=("", 0.0))
+        reasons.append(f"probability {decision.probability:.3f} < threshold "
+                       f"{decision.threshold}, short by {-decision.margin:.3f}; the strongest "
+                       f"evidence against: {weakest[0]}")
+    return reasons
 
 
 def _contributions(decision: AbstentionDecision, weights: tuple[float, ...]) -> dict[str, float]:
