@@ -230,33 +230,31 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
     assert not explained.trace.decision.kind_missing
 
 
-def test_a_best_sentence_that_states_the_opposite_of_the_question_is_refused(
-        tmp_path, embedder):
-    bot = _small_index(tmp_path, embedder, {
-        "reductions.txt": "Reductions\n\nA reduction transforms one problem into another "
-                          "problem. The most commonly used reduction is a polynomial-time "
-                          "reduction. Graphs can be encoded directly via their adjacency "
-                          "matrices.\n"})
-    refused = bot.explain("What is the least commonly used type of reduction?")
-    assert refused.answer.abstained and refused.trace.decision.contradicted
-    assert "states the opposite of what is asked" in refused.to_text()
-    assert refused.to_dict()["abstention"]["contradicted"] is True
-    answered = bot.explain("What is the most commonly used type of reduction?")
+@pytest.mark.parametrize("text, refused_question, rule, message, answered_question, expected", [
+    # the best sentence states the opposite of what is asked
+    ("Reductions\n\nA reduction transforms one problem into another problem. The most commonly "
+     "used reduction is a polynomial-time reduction. Graphs can be encoded directly via their "
+     "adjacency matrices.\n",
+     "What is the least commonly used type of reduction?", "contradicted",
+     "states the opposite of what is asked",
+     "What is the most commonly used type of reduction?", "polynomial-time"),
+    # the question names a year its best passage lacks
+    ("Automata\n\nJohn Myhill gave the definition of linear bounded automata in 1960. They are "
+     "Turing machines whose tape is bounded by the input.\n",
+     "Who gave a definition of linear bounded automata in 1970?", "figure_missing",
+     "names a year or number",
+     "Who gave a definition of linear bounded automata in 1960?", "Myhill"),
+])
+def test_a_near_miss_that_a_rule_catches_is_refused_and_its_counterpart_answered(
+        text, refused_question, rule, message, answered_question, expected, tmp_path, embedder):
+    bot = _small_index(tmp_path, embedder, {"article.txt": text})
+    refused = bot.explain(refused_question)
+    assert refused.answer.abstained and getattr(refused.trace.decision, rule)
+    assert message in refused.to_text()
+    assert refused.to_dict()["abstention"][rule] is True
+    answered = bot.explain(answered_question)
     assert not answered.answer.abstained, answered.to_text()
-    assert "polynomial-time" in answered.answer.text
-
-
-def test_a_question_naming_a_year_its_best_passage_lacks_is_refused(tmp_path, embedder):
-    bot = _small_index(tmp_path, embedder, {
-        "automata.txt": "Automata\n\nJohn Myhill gave the definition of linear bounded automata "
-                        "in 1960. They are Turing machines whose tape is bounded by the input.\n"})
-    refused = bot.explain("Who gave a definition of linear bounded automata in 1970?")
-    assert refused.answer.abstained and refused.trace.decision.figure_missing
-    assert "names a year or number" in refused.to_text()
-    assert refused.to_dict()["abstention"]["figure_missing"] is True
-    answered = bot.explain("Who gave a definition of linear bounded automata in 1960?")
-    assert not answered.answer.abstained, answered.to_text()
-    assert "Myhill" in answered.answer.text
+    assert expected in answered.answer.text
 
 
 def test_explain_shows_scores_decision_and_verdicts(seed_assistant):
