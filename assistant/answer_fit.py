@@ -93,14 +93,13 @@ _CURRENCY = re.compile(
     r"[$€£¥₹₽]\s?\d|\d\s?[$€£¥₹₽]|\b\d[\d,.]*\s*(?:million|billion|trillion|m|bn|k)?\s*"
     r"(?:dollars?|euros?|pounds?|yen|yuan|rupees?|roubles?|rubles?|francs?|marks?|cents?|pence|"
     r"usd|eur|gbp|chf)\b|\b(?:dollars?|euros?|pounds?)\b", re.I)
-_PERCENT = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                      r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred))"
-                      r"\s?(?:%|per ?cent\b|percent\b|percentage points?\b)", re.I)
+_PERCENT_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                  r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
+_PERCENT_UNIT = r"(?:%|per ?cent\b|percent\b|percentage points?\b)"
+_PERCENT = re.compile(rf"(?:\d|\b(?:{_PERCENT_WORDS}))\s?{_PERCENT_UNIT}", re.I)
 # a whole percentage ("43 per cent", "12.5%"): a share, not a count
-_PERCENT_AMOUNT = re.compile(
-    r"(?<![\w.])\d[\d,.]*\s?(?:%|per ?cent\b|percent\b|percentage points?\b)|"
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\s?(?:per ?cent|percent)\b", re.I)
+_PERCENT_AMOUNT = re.compile(rf"(?<![\w.])\d[\d,.]*\s?{_PERCENT_UNIT}|"
+                             rf"\b(?:{_PERCENT_WORDS})\s?(?:per ?cent|percent)\b", re.I)
 _DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
 _CARDINALS = (
@@ -360,8 +359,7 @@ class AskedKind:
 
 
 _COUNT_WINDOW = 4  # "23,000 Russian soldiers", "tens of thousands of Russian soldiers"
-_COUNT_WORD = re.compile(_COUNT_WORDS.pattern.replace(r"\b(", r"^(", 1).replace(r")\b", r")$"),
-                         re.I)
+_COUNT_WORD = re.compile(rf"^({_CARDINALS}|{_ORDINALS})$", re.I)  # one token of _COUNT_WORDS
 _COUNTED_WORDS = 3
 _HOW_MANY_PHRASE = re.compile(r"^\s*how many\s+(?P<phrase>[\w' -]+)", re.I)
 
@@ -388,6 +386,7 @@ def _counted_words(question: str) -> frozenset[str]:
     return frozenset(phrase)
 
 
+@lru_cache(maxsize=256)  # read once per question, though scoring and abstention both ask
 def asked_kind(question: str) -> AskedKind:
     kind = expected_kind(question)
     if kind in _NUMERIC_KINDS:
