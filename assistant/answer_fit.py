@@ -141,6 +141,11 @@ _NEGATION = re.compile(r"\b(not|never|no|none|nobody|nothing|neither|nor|without
 # supporters were not angry?"
 _CONDITION_CLAUSE = re.compile(r"\b(if|unless|whether|when|whenever|where|in case|provided)\b.*$",
                                re.I)
+# "not" before an -ing form that no form of "be" governs negates a gerund phrase naming the
+# topic ("How many reasons ... for Belarus not joining the war?"), not the question's own verb
+# ("Which countries are not joining?")
+_GERUND_NEGATION = re.compile(r"\b(?P<before>\w+)\s+not\s+\w+ing\b", re.I)
+_BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being", "am"})
 _WHY = re.compile(r"^\s*(why|how come)\b", re.I)
 
 # common English opposites (both directions); prefix negations (in-, un-, non-, dis-, im-, il-,
@@ -238,6 +243,8 @@ def expected_kind(question: str) -> AnswerKind:
 _IDENTIFIER_NUMBER = re.compile(r"\b(?:versions?|v|rev|release|no|nos|number|section|sections|"
                                 r"article|articles|chapter|clause|paragraph|rule|step|item|"
                                 r"part|page|pages|figure|table)\.?\s*\d+(?:\.\d+)*\b", re.I)
+# a web address, whose digits are a path or a date of filing, never the amount or time asked for
+_WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 
 
 # the numbers of a date or a clock time ("Dec. 1", "1 December", "8:51 p.m."), which do not
@@ -352,7 +359,7 @@ class AskedKind:
     def _unasked(self, sentence: str) -> str:
         """The sentence without the numbers the question already holds and without identifier
         numbers: neither can be the number asked for."""
-        sentence = _IDENTIFIER_NUMBER.sub(" ", sentence)
+        sentence = _IDENTIFIER_NUMBER.sub(" ", _WEB_ADDRESS.sub(" ", sentence))
         if self.kind is not AnswerKind.TIME:
             sentence = _DATE_NUMBER.sub(" ", sentence)
         return self.asked_numbers.sub(" ", sentence) if self.asked_numbers else sentence
@@ -439,7 +446,9 @@ def negation_flip(question: str, sentence: str) -> float:
     "Why hasn't he sent troops?" is answered by reasons, which need no negation."""
     if _WHY.search(question):
         return 0.0
-    main_clause = _CONDITION_CLAUSE.sub(" ", question)
+    main_clause = _GERUND_NEGATION.sub(
+        lambda m: m.group(0) if m.group("before").lower() in _BE_FORMS else m.group("before"),
+        _CONDITION_CLAUSE.sub(" ", question))
     return float(bool(_NEGATION.search(main_clause)) and not _NEGATION.search(sentence))
 
 

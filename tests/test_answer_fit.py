@@ -78,6 +78,9 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("How many people were on board?", "It lifted off at 8:51 p.m. on 29 November.", 0.0),
     ("How many people were on board?", "It lifted off on Dec. 1 with 3 people on board.", 1.0),
     ("When did it lift off?", "It lifted off on Dec. 1.", 1.0),
+    # the digits of a web address are a path, not an amount
+    ("How many reasons does the post give?", "It will not happen "
+     "(https://www.cnn.com/2022/03/22/europe/belarus-ukraine/index.html).", 0.0),
     # time: dates fit, a relative clause half fits, the modal 'may' is not the month
     ("When did his rule begin?", "He came to power in 1994.", 1.0),
     ("When did his rule begin?", "He took office on 20 July.", 1.0),
@@ -111,6 +114,11 @@ def test_negation_flip_when_the_sentence_states_the_opposite():
                          "You may choose any version ever published.") == 0.0
     assert negation_flip("Who asked whether any supporters were not angry?",
                          "A writer asked on Twitter whether anyone was calm.") == 0.0
+    # "not" before a gerund names the topic; after a form of "be" it negates the question
+    assert negation_flip("How many reasons does the post give for Belarus not joining the war?",
+                         "There are three reasons for this.") == 0.0
+    assert negation_flip("Which countries are not joining the union?",
+                         "Norway and Iceland are joining the union.") == 1.0
 
 
 @pytest.mark.parametrize("question, figures", [

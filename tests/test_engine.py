@@ -208,11 +208,13 @@ def _small_index(tmp_path, embedder, texts: dict[str, str]) -> Assistant:
 @pytest.mark.parametrize("question, expected", [
     ("What is Mara Lindqvist's stolen gown worth?", "$90,000"),
     ("How many people die of drug-resistant infections every year?", "23,000"),
+    # the best sentence names the topic; the count is in another document
+    ("How many reasons does the blog give for the lighthouse keepers not striking?", "two"),
 ])
 def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_answer(
         question, expected, tmp_path, embedder):
     # the sentence naming the subject holds no amount; the amount follows under a pronoun or
-    # in a sentence of three words
+    # in a sentence of three words, or in another document
     bot = _small_index(tmp_path, embedder, {
         "gown.txt": "Mara Lindqvist's award-night gown was stolen from her hotel room on Sunday, "
                     "police said. The gown is embroidered with glass beads and silver thread. It "
@@ -222,7 +224,12 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
         "infections.txt": "Drug-resistant infections have become a worry in hospitals across "
                           "the country, according to the health agency. About 23,000 die. "
                           "Doctors are urged to prescribe antibiotics only when they are "
-                          "needed.\n"})
+                          "needed.\n",
+        "strike.txt": "The blog says lighthouse keepers on the northern coast are not striking "
+                      "over the new rota. Union leaders met the ministry again on Tuesday.\n",
+        "blog.txt": "The lighthouse keepers were expected to walk out this spring, yet they are "
+                    "not striking. There are two reasons for this. First, the ministry raised "
+                    "night pay. Second, the union's strike fund is nearly empty.\n"})
     explained = bot.explain(question)
     answer = explained.answer
     assert not answer.abstained, explained.to_text()
