@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from assistant.text import content_words, proper_names, stem, tokens, words
+from assistant.text import content_words, proper_names, stem, stopwords, tokens, words
 
 
 class AnswerKind(Enum):
@@ -178,11 +178,34 @@ _OPPOSITE_PAIRS = (
     ("voluntary", "mandatory"), ("newest", "oldest"), ("newer", "older"),
     ("western", "eastern"), ("entrance", "exit"),
 )
+# prepositions of direction: after the same word they state opposite movements ("fled from
+# Italy" / "fled to Italy", "runs out of the sea" / "runs into the sea")
+_DIRECTION_PAIRS = (("from", "to"), ("from", "into"), ("out", "into"), ("up", "down"),
+                    ("toward", "away"), ("towards", "away"), ("onto", "off"))
 _PREFIXES = ("in", "un", "non", "dis", "im", "il", "ir")
 # a negating prefix makes opposites of describing words ("indirectly", "unlimited", "illegal");
 # on other words it is part of the stem ("information", "discover")
 _DESCRIBING_ENDINGS = ("ly", "ed", "able", "ible", "al", "ive", "ent", "ant", "ful", "ic", "ous",
                        "ar", "ary", "ure")
+
+
+def _direction_bigrams(text_tokens: list[str]) -> set[tuple[str, str]]:
+    """(stem of a content word, the preposition of direction right after it)."""
+    directions = {word for pair in _DIRECTION_PAIRS for word in pair}
+    return {(stem(a), b) for a, b in zip(text_tokens, text_tokens[1:], strict=False)
+            if b in directions and a.isalpha() and a not in stopwords()}
+
+
+def direction_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
+    """Whether a word followed by a preposition of direction in the question is followed by
+    the opposite one in the sentence, and never by the question's own."""
+    said = _direction_bigrams(said_tokens)
+    for word, preposition in _direction_bigrams(question_tokens) - said:
+        opposite = {b if a == preposition else a for a, b in _DIRECTION_PAIRS
+                    if preposition in (a, b)}
+        if any((word, other) in said for other in opposite):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -454,11 +477,14 @@ def negation_flip(question: str, sentence: str) -> float:
 
 def opposite_swap(question: str, sentence: str) -> float:
     """1 when a question word is missing from the sentence while its opposite is there
-    ("least used" against "most commonly used", "indirectly" against "directly")."""
+    ("least used" against "most commonly used", "indirectly" against "directly"), or when
+    a word is followed by the opposite preposition of direction ("fled from" / "fled to")."""
     table = _opposites()
     question_tokens = tokens(question)
     asked = {stem(t) for t in question_tokens}
     said_tokens = tokens(sentence)
+    if direction_swap([t.lower() for t in question_tokens], [t.lower() for t in said_tokens]):
+        return 1.0
     said = {stem(t) for t in said_tokens}
     for word in asked - said:
         if table.get(word, set()) & said - asked:

@@ -161,6 +161,12 @@ def test_figure_missing_when_the_passage_is_about_another_year():
     # converse pairs tell one event from the other side
     ("For how much is Yahoo selling its business?", "Verizon is buying it for $4.8 billion.", 0.0),
     ("Who won the final?", "Spain lost the final to Italy.", 0.0),
+    # after the same word, a preposition of direction swapped for its opposite
+    ("Who fled from southern Italy?", "Several monks fled to southern Italy.", 1.0),
+    ("What water runs out of the sea?", "Rhine water runs into the sea in five places.", 1.0),
+    ("Who fled to southern Italy?", "Several monks fled to southern Italy.", 0.0),
+    ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
+    ("What stops you from complying?", "If it is impossible for You to comply ...", 0.0),
 ])
 def test_opposite_swap(question, sentence, swapped):
     assert opposite_swap(question, sentence) == swapped
