@@ -101,6 +101,17 @@ _SIGN_OFF = re.compile(
     r"thanks\s+for\s+reading|(this\s+(article|story)\s+)?(was\s+)?originally\s+published)\b",
     re.IGNORECASE,
 )
+# Project Gutenberg's frame around a book: its own header (the ebook's notice, title, author,
+# release date) before "*** START OF THE PROJECT GUTENBERG EBOOK <TITLE> ***", and after
+# "*** END OF ..." its full licence, whose fees, days and percentages would otherwise answer
+# questions about the book.
+_FRAME_START = re.compile(r"^[ \t]*\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$",
+                          re.IGNORECASE | re.MULTILINE)
+_FRAME_END = re.compile(r"^[ \t]*\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$",
+                        re.IGNORECASE | re.MULTILINE)
+# "Title: ..." and "Author: ..." lines of a header such as Project Gutenberg's
+_HEADER_FIELD = re.compile(r"^\s*(?P<field>title|author)\s*:\s*(?P<value>\S.{0,200}?)\s*$",
+                           re.IGNORECASE)
 _UPDATED = re.compile(r"^\s*(updated|published|posted)\s*(on)?\s*:?\s*(?P<date>.+)$", re.IGNORECASE)
 _MONTHS = (
     r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
@@ -204,9 +215,16 @@ def clean_article_text(raw: str) -> str:
     """The text with site furniture blanked out, every other character at its own offset.
 
     Furniture lines become spaces (a blank line, so a paragraph break) and a trailing section of
-    teasers, comments or author boxes is cut off; nothing else changes, so an offset into the
+    teasers, comments or author boxes is cut off, as is the frame of a Project Gutenberg book
+    (its header blanked, its licence cut); nothing else changes, so an offset into the
     cleaned text is an offset into the file's text and every passage is a span of the file.
     """
+    start = _FRAME_START.search(raw)
+    end = _FRAME_END.search(raw, start.end() if start else 0)
+    if start:  # the book's header: spaces, so that offsets still point into the file
+        raw = re.sub(r"[^\n]", " ", raw[: start.end()]) + raw[start.end():]
+    if end:
+        raw = raw[: end.start()]
     lines = raw.splitlines(keepends=True)
     cut = _trailing_section_start(lines)
     kept: list[str] = []
@@ -243,12 +261,14 @@ def _looks_like_heading(line: str) -> bool:
 
 def extract_metadata(raw: str, cleaned: str) -> ArticleMetadata:
     """Title, author, outlet and date where the text states them."""
-    title = next((ln for ln in cleaned.split("\n") if _looks_like_heading(ln)), "")
+    fields = _header_fields(raw)
+    title = fields.get("title") or next(
+        (ln for ln in cleaned.split("\n") if _looks_like_heading(ln)), "")
     if not title:
         title = next((ln for ln in cleaned.split("\n") if ln.strip()), "")[:120]
     raw_lines = normalise_whitespace(raw).split("\n")
-    author = ""
-    for line in raw_lines:
+    author = fields.get("author", "")
+    for line in raw_lines if not author else []:
         if _is_doubled_name(line):
             author = " ".join(line.split()[: len(line.split()) // 2])
             break
@@ -277,3 +297,17 @@ def extract_metadata(raw: str, cleaned: str) -> ArticleMetadata:
             date = found.group(0)
             break
     return ArticleMetadata(title=title.strip(), author=author, outlet=outlet, date=date)
+
+
+def _header_fields(raw: str, lines: int = 40) -> dict[str, str]:
+    """"Title:" and "Author:" as a header at the top of the file states them, when the file
+    has Project Gutenberg's frame (elsewhere such a line may be part of the text)."""
+    start = _FRAME_START.search(raw)
+    if not start:
+        return {}
+    fields: dict[str, str] = {}
+    for line in raw[: start.start()].splitlines()[:lines]:
+        match = _HEADER_FIELD.match(line)
+        if match:
+            fields.setdefault(match.group("field").lower(), match.group("value"))
+    return fields

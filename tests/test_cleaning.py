@@ -151,6 +151,71 @@ def test_licence_lines_and_wrapped_last_words_are_prose():
     assert clean_article_text(raw) == raw.rstrip()
 
 
+# The frame of a Project Gutenberg book, cut from eBook #71688 ("The French Revolution
+# 1789-1795", public domain): its header, the first lines of the book and the licence after it.
+GUTENBERG_BOOK = """\ufeffThe Project Gutenberg eBook of The French Revolution 1789-1795
+
+This ebook is for the use of anyone anywhere in the United States and
+most other parts of the world at no cost and with almost no restrictions
+whatsoever. You may copy it, give it away or re-use it under the terms
+of the Project Gutenberg License included with this ebook or online
+at www.gutenberg.org.
+
+Title: The French Revolution 1789-1795
+
+
+Author: Bertha Meriton Cordery Gardiner
+
+Release date: September 19, 2023 [eBook #71688]
+
+Language: English
+
+
+*** START OF THE PROJECT GUTENBERG EBOOK THE FRENCH REVOLUTION 1789-1795 ***
+
+
+
+
+PREFACE.
+
+
+In writing this handbook on the French Revolution, it has been my
+endeavour to give a correct and impartial account of the most important
+events of the revolutionary period, and of the motives by which the
+leading characters were actuated.
+
+
+
+        *** END OF THE PROJECT GUTENBERG EBOOK THE FRENCH REVOLUTION 1789-1795 ***
+
+Updated editions will replace the previous one—the old editions will
+be renamed.
+
+1.E.8. You may charge a reasonable fee for copies of or providing
+access to or distributing Project Gutenberg™ electronic works
+provided that:
+
+    • You pay a royalty fee of 20% of the gross profits you derive from
+        the use of Project Gutenberg™ works calculated using the method
+        you already use to calculate your applicable taxes.
+"""
+
+
+def test_a_gutenberg_book_keeps_the_book_and_loses_its_frame():
+    cleaned = clean_article_text(GUTENBERG_BOOK)
+    assert "gutenberg" not in cleaned.lower() and "royalty" not in cleaned
+    assert "release date" not in cleaned.lower()
+    body = "In writing this handbook on the French Revolution"
+    assert cleaned.index(body) == GUTENBERG_BOOK.index(body)  # offsets into the file still hold
+    assert cleaned.rstrip().endswith("leading characters were actuated.")
+    meta = extract_metadata(GUTENBERG_BOOK, cleaned)
+    assert meta.title == "The French Revolution 1789-1795"
+    assert meta.author == "Bertha Meriton Cordery Gardiner"
+    # a "Title:" line in a text without the frame is left to the text
+    plain = "Title: a working title\n\nThe council met on Monday to set the budget.\n"
+    assert clean_article_text(plain) == plain.rstrip()
+
+
 def test_web_page_text_loses_furniture_lines_outright():
     text = "Share on Facebook\n\nThe storm reached the coast.\n\nAdvertisement\n\nRoads reopened."
     assert remove_furniture_lines(text) == "The storm reached the coast.\n\nRoads reopened."
