@@ -68,6 +68,13 @@ _WHICH_NAMED = re.compile(r"^\s*(what|which) (company|firm|organi[sz]ation|group
                           r"agency|person|man|woman|newspaper|outlet|brand|band|author|king|"
                           r"queen|president|leader)\b|\bwhat (is|was) the name\b|"
                           r"\bname of\b", re.I)
+# "What is the name of <the thing>": the words naming the thing, up to a preposition, a
+# relative word, a participle or a name that starts a clause ("the patent portfolio Yahoo keeps")
+_NAME_OF = re.compile(r"\bname of\s+(?:(?:the|a|an|his|her|its|their|this|that)\s+)?"
+                      r"(?P<phrase>[\w'’ -]+)", re.I)
+# a sentence that names something outright: "known as the Pale", "a ship called Endeavour"
+_NAMING = re.compile(r"\b(called|named|known as|dubbed|titled|entitled)\b", re.I)
+_NAME_WINDOW = 4  # "the so-called Excalibur portfolio", "Tancred, Bohemond's nephew"
 _UNDER_CONDITION = re.compile(r"\b(under|in|on|with) (what|which) (conditions?|circumstances?|"
                               r"terms?|cases?)\b|^\s*in what case\b", re.I)
 _CONDITIONAL = re.compile(r"\b(if|unless|provided|provided that|only when|as long as|so long as|"
@@ -285,7 +292,8 @@ def _has_count(sentence: str) -> bool:
 
 # Kinds told reliably enough to refuse a sentence that holds none: a "who" or "where" is often
 # answered by a description ("the losing party pays the costs"), which no rule can tell from a
-# non-answer, so those only weigh in the model.
+# non-answer, so those only weigh in the model; except "What is the name of <the thing>", where
+# the thing mentioned with no name beside it is certainly no answer (AskedKind.named).
 DECISIVE_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
                             AnswerKind.MEASURE, AnswerKind.TIME, AnswerKind.CONDITION,
                             AnswerKind.FREQUENCY})
@@ -308,11 +316,15 @@ class AskedKind:
     # for "how many": the stems of the words that may name what is counted ("Belarusian
     # soldiers", "pearls decorated Lupita")
     counted: frozenset[str] = frozenset()
+    # for "What is the name of <the thing>": the stem of the word naming the thing ("gunman",
+    # "schooner"); a sentence that mentions the thing but names nothing beside it has no answer
+    named: str = ""
 
     @property
     def decisive(self) -> bool:
-        """Whether a sentence holding no answer of this kind is refused (DECISIVE_KINDS)."""
-        return self.kind in DECISIVE_KINDS
+        """Whether a sentence holding no answer of this kind is refused (DECISIVE_KINDS, and a
+        question asking for the name of a thing)."""
+        return self.kind in DECISIVE_KINDS or bool(self.named)
 
     @property
     def specific(self) -> bool:
@@ -355,7 +367,27 @@ class AskedKind:
                 return 1.0
             return 0.5 if _RELATIVE_TIME.search(sentence) else 0.0
         # NAME / PLACE: a name the question does not already contain
+        if self.named:
+            return self._names_the_thing(sentence)
         return 1.0 if proper_names(" " + sentence) - self.asked_stems else 0.0
+
+    def _names_the_thing(self, sentence: str) -> float:
+        """1 when a name the question lacks stands within a few words of the thing asked about
+        or the sentence names something outright ("called"); 0 when the thing is mentioned with
+        no name beside it ("a gunman opened fire ..."); 0.5 when it is not mentioned."""
+        if _NAMING.search(sentence):
+            return 1.0
+        sentence_words = words(sentence)
+        at = [i for i, w in enumerate(sentence_words) if stem(w.lower()) == self.named]
+        if not at:
+            return 0.5 if proper_names(" " + sentence) - self.asked_stems else 0.0
+        for i in at:
+            start = max(0, i - _NAME_WINDOW)
+            # proper_names skips the first word, which opens the sentence only at start 0
+            nearby = sentence_words[max(0, start - 1): i + _NAME_WINDOW + 1]
+            if proper_names(" ".join(nearby)) - self.asked_stems:
+                return 1.0
+        return 0.0
 
     def missing(self, sentence: str) -> bool:
         """Whether the sentence certainly holds no answer of the kind asked for."""
@@ -416,6 +448,28 @@ def _counted_words(question: str) -> frozenset[str]:
     return frozenset(phrase)
 
 
+def _named_thing(question: str) -> str:
+    """The stem of the word naming the thing whose name is asked for: "What was the name of the
+    gunman who opened fire?" -> "gunman", "... of Wade Bassi's halibut schooner?" -> "schooner"."""
+    match = _NAME_OF.search(question)
+    if not match:
+        return ""
+    phrase = match.group("phrase").split()
+    # "Wade Bassi's halibut schooner": the owner before the possessive is not the thing
+    owner = next((i for i, w in enumerate(phrase[:4]) if re.search(r"\w['’]s?$", w)), -1)
+    head = ""
+    for i, word in enumerate(phrase[owner + 1:]):
+        bare = word.strip("'’-")
+        lower = bare.lower()
+        if (not bare or lower in _PHRASE_END or lower in _AUXILIARIES
+                or lower in {"who", "whom", "whose", "where", "when", "why"}
+                or (i > 0 and (lower.endswith(("ed", "ing")) or bare[:1].isupper())
+                    and head)):
+            break
+        head = lower
+    return stem(head) if head and head not in stopwords() else ""
+
+
 @lru_cache(maxsize=256)  # read once per question, though scoring and abstention both ask
 def asked_kind(question: str) -> AskedKind:
     kind = expected_kind(question)
@@ -429,7 +483,8 @@ def asked_kind(question: str) -> AskedKind:
         return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
                          counted=counted)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE):
-        return AskedKind(kind, asked_stems=frozenset(stem(w) for w in words(question)))
+        return AskedKind(kind, asked_stems=frozenset(stem(w) for w in words(question)),
+                         named=_named_thing(question) if kind is AnswerKind.NAME else "")
     return AskedKind(kind)
 
 

@@ -219,6 +219,22 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     ("How many people approved?", "43 per cent of the people approved.", 0.5, False),
     # a "who" is often answered by a description: it weighs in the model but never refuses
     ("Who pays the court costs in a lawsuit?", "The losing party pays the costs.", 0.0, False),
+    # the name of a thing: a name beside the thing, or a sentence that names outright; the
+    # thing mentioned with no name beside it is refused
+    ("What was the name of the gunman who opened fire in the cinema?",
+     "Hours later, a gunman opened fire at a cinema in the US state of Louisiana.", 0.0, True),
+    ("What was the name of the gunman who opened fire in the cinema?",
+     "Police said the gunman, John Houser, opened fire at the cinema.", 1.0, False),
+    ("What is the name of Wade Bassi's halibut schooner?",
+     "From the deck of his halibut schooner, undergoing an overhaul at Fisherman's Terminal "
+     "in Seattle, skipper Wade Bassi has better insight than most.", 0.0, True),
+    ("What is the name of the patent portfolio Yahoo keeps out of the sale?",
+     "Yahoo's oldest patents are held back in the so-called Excalibur portfolio.", 1.0, False),
+    ("What was the name of the Norman castle?",
+     "The Normans built many castles, including Trim Castle and Dublin Castle.", 1.0, False),
+    ("What was the name of Bohemond's nephew?", "His nephew Tancred led the army.", 1.0, False),
+    # a sentence that does not mention the thing leaves the question to the model
+    ("What was the name of the gunman?", "Police in Louisiana searched the house.", 0.5, False),
 ])
 def test_durations_frequencies_and_which_kinds_refuse(question, sentence, fit, missing):
     from assistant.answer_fit import kind_missing
