@@ -300,7 +300,7 @@ class ExtractiveAnswerer:
         weights = self.idf(question_stems)
         total_weight = sum(weights.values()) or 1.0
         unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
-        names = {stem(w) for w in _name_like(question)} & set(weights)
+        names = {stem(t) for w in _name_like(question) for t in tokens(w)} & set(weights)
         unknown_names = sum(1 for s in names if not frequencies.get(s)) / len(names) if names else 0.0
         similarities = sorted(c.similarity for c in ranked)
         median = similarities[len(similarities) // 2]

@@ -314,3 +314,11 @@ def test_the_engine_names_the_language_of_a_question_it_cannot_read(
     assert answer.abstained and answer.citations == []
     assert "only answer questions asked in English" in answer.text and language in answer.text
     assert language in answer.searched["language"]
+
+
+def test_a_possessive_name_the_corpus_never_uses_counts_as_unknown(seed_assistant):
+    # "Macron's" is the name Macron, which no seed article mentions; "Lukashenko's" is known
+    unknown = seed_assistant.explain("What is Macron's view of the war?").trace.decision.evidence
+    known = seed_assistant.explain("What is Lukashenko's view of the war?").trace.decision.evidence
+    assert unknown.unknown_names == 1.0
+    assert known.unknown_names == 0.0
