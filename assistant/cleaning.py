@@ -121,6 +121,7 @@ _DATE = re.compile(
     rf"\b({_MONTHS}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\.?,?\s+\d{{4}}|\d{{4}}-\d\d-\d\d)\b",
     re.IGNORECASE,
 )
+_MONTH_YEAR = re.compile(rf"^\s*{_MONTHS}\.?,?\s+\d{{4}}\s*$", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}[:.]\d\d\s*(am|pm|a\.m\.|p\.m\.)?(\s*(gmt|utc|bst|cet|cest|est|edt|pst|pdt|et|pt))?\b",
                    re.IGNORECASE)
 _BYLINE = re.compile(r"^\s*(?i:by|written\s+by)\s*:?\s*(?P<name>[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})\s*$")
@@ -166,6 +167,8 @@ def _is_date_stamp(line: str) -> bool:
     """'Updated: Apr 13, 2022', 'Published 5 March 2024, 10:32 GMT', or a date alone."""
     if len(_words(line)) > 10:
         return False
+    if _MONTH_YEAR.match(line):
+        return True
     updated = _UPDATED.match(line)
     rest = updated.group("date") if updated else line
     found = _DATE.search(rest) or _TIME.search(rest)
@@ -227,16 +230,37 @@ def clean_article_text(raw: str) -> str:
         raw = raw[: end.start()]
     lines = raw.splitlines(keepends=True)
     cut = _trailing_section_start(lines)
+    running = _running_heads(lines)
     kept: list[str] = []
     previous = ""
     for line in lines:
         body = line.rstrip("\r\n")
-        if is_boilerplate_line(body) and not _continues(previous, body):
+        if ((is_boilerplate_line(body) or body.strip() in running)
+                and not _continues(previous, body)):
             line = " " * len(body) + line[len(body) :]
         kept.append(line)
         previous = body
     text = "".join(kept)
     return (text[:cut] if cut is not None else text).rstrip()
+
+
+_RUNNING_HEAD_WORDS = 6
+_RUNNING_HEAD_REPEATS = 3
+
+
+def _running_heads(lines: list[str]) -> set[str]:
+    """In paginated text (two or more page marks), the short lines repeated on page after page:
+    the running head ("Internet Protocol") that would otherwise sit inside sentences that
+    cross a page break."""
+    if sum(1 for line in lines if _PAGE_MARK.search(line.rstrip())) < 2:
+        return set()
+    counts: dict[str, int] = {}
+    for line in lines:
+        stripped = line.strip()
+        if (stripped and len(_words(stripped)) <= _RUNNING_HEAD_WORDS
+                and not stripped.endswith((".", "!", "?", ":", ";", ","))):
+            counts[stripped] = counts.get(stripped, 0) + 1
+    return {line for line, count in counts.items() if count >= _RUNNING_HEAD_REPEATS}
 
 
 def _continues(previous: str, line: str) -> bool:

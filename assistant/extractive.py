@@ -26,6 +26,7 @@ from assistant.schema import Answer, Citation, RetrievedChunk
 from assistant.text import (
     content_stems,
     content_words,
+    opens_mid_sentence,
     sentence_spans,
     stem,
     tokens,
@@ -210,7 +211,9 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
             key = (candidate.doc_id, candidate.absolute_start)
             forged_marker = bool(_MARKER_LIKE.search(sentence))
             if (key in seen or _too_short(sentence) or _is_heading(sentence)
-                    or forged_marker):
+                    # "could reach is the maximum time to live ...": the tail of a sentence cut
+                    # by a page break, not a statement of its own
+                    or forged_marker or opens_mid_sentence(sentence)):
                 continue
             seen.add(key)
             candidate.stems = stems[i]

@@ -138,6 +138,10 @@ _WRAP_SLACK = 8
 _BULLET = re.compile(r"[-*•·▪‣◦–—](?=\s)")
 # A section or list number standing alone before its heading: "3.1." "0." "(a)" "iv."
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)]")
+_SENTENCE_FINAL = frozenset('.!?:;"”’)]')
+# a lower-case word opening a piece of text, unless it is a list numeral ("iv.") or a name
+# written in lower case ("iPhone", "eBay")
+_LOWER_OPENING = re.compile(r"^(?![ivxlc]+[.)])[a-z]{2,}\b(?![-'’]?[A-Z])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n|\f")
 
 
@@ -184,7 +188,14 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     cursor = 0
     for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
         end = match.start() if match else len(text)
-        blocks.extend(_unwrapped_runs(text, cursor, end))
+        for start, stop in _unwrapped_runs(text, cursor, end):
+            # a page break (its furniture blanked) inside a sentence: the block before stops
+            # mid-sentence and the one after opens with a lower-case word
+            if (blocks and text[blocks[-1][1] - 1] not in _SENTENCE_FINAL
+                    and opens_mid_sentence(text[start:stop])):
+                blocks[-1] = (blocks[-1][0], stop)
+            else:
+                blocks.append((start, stop))
         cursor = match.end() if match else len(text)
     return blocks
 
@@ -220,6 +231,11 @@ def _unwrapped_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return runs
 
 
+def opens_mid_sentence(text: str) -> bool:
+    """Whether the text opens with a lower-case word, as the tail of a cut sentence does."""
+    return bool(_LOWER_OPENING.match(text.lstrip()))
+
+
 def _merge_fragments(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Re-join '“Are we able ...?” Mr. X said in December.': Punkt ends a sentence after a
     quoted question or exclamation even when the attribution continues it; and re-join
@@ -234,7 +250,10 @@ def _merge_fragments(line: str, spans: list[tuple[int, int]]) -> list[tuple[int,
                          or bool(_ATTRIBUTION.match(current)))
             before_number = bool(_BEFORE_NUMBER.search(previous)) and current[:1].isdigit()
             closes = current[:1] in "”’)]"  # Punkt split before the closing quote
-            if ((ends_quoted and continues) or closes or before_number
+            # "... left behind in Remain Co. | are worth about $28 billion": a sentence does
+            # not open with a lower-case word, so the full stop was an abbreviation's
+            after_abbreviation = previous.endswith(".") and opens_mid_sentence(current)
+            if ((ends_quoted and continues) or closes or before_number or after_abbreviation
                     or _ENUMERATOR.fullmatch(previous)):
                 merged[-1] = (merged[-1][0], end)
                 continue

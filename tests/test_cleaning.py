@@ -267,6 +267,27 @@ def test_hard_wrapped_paragraphs_give_whole_sentences(width):
     assert len(expected) == 10
 
 
+def test_paginated_text_loses_its_running_head_and_month_stamps():
+    page = ("The largest value that a datagram\n\n" + " " * 50 + "[Page 14]\n\n"
+            "September 1981\nInternet Protocol\n\ncould reach is the limit.\n")
+    raw = (page + "\nInternet Protocol\n\nMore text here.\n\n[Page 15]\n\nInternet Protocol\n"
+           "\nThe Internet Protocol is old.\n")
+    cleaned = clean_article_text(raw)
+    assert "Internet Protocol\n" not in cleaned and "September 1981" not in cleaned
+    assert "The Internet Protocol is old." in cleaned and len(cleaned) == len(raw.rstrip())
+    # without page marks a repeated short line is the text's own
+    plain = "Results\n\nOne.\n\nResults\n\nTwo.\n\nResults\n\nThree.\n"
+    assert clean_article_text(plain) == plain.rstrip()
+
+
+def test_a_full_stop_before_a_lower_case_word_is_an_abbreviation():
+    text = ("The shares left behind in Remain Co. are worth about $28 billion. He left. "
+            "iPhone sales rose.\n\niv. the last item of a list\n")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "The shares left behind in Remain Co. are worth about $28 billion.", "He left.",
+        "iPhone sales rose.", "iv. the last item of a list"]
+
+
 def test_sentence_spans_are_offsets_into_the_text():
     text = hard_wrapped(LICENCE_PARAGRAPHS)
     for start, end in sentence_spans(text):

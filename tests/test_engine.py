@@ -322,3 +322,19 @@ def test_a_possessive_name_the_corpus_never_uses_counts_as_unknown(seed_assistan
     known = seed_assistant.explain("What is Lukashenko's view of the war?").trace.decision.evidence
     assert unknown.unknown_names == 1.0
     assert known.unknown_names == 0.0
+
+
+def test_the_tail_of_a_sentence_cut_by_a_page_break_is_never_cited(tmp_path, embedder):
+    # paginated plain text (an RFC): the page furniture is blanked, and the words after it
+    # finish a sentence that began on the page before
+    page = ("  The time to live is reduced at each hop, and the largest value that a datagram\n"
+            "\n\n" + " " * 60 + "[Page 14]\n\nSeptember 1981\n\n"
+            "  could reach is the maximum time to live (approximately 4.25 minutes).\n\n"
+            "  When the time to live reaches zero the datagram is destroyed.\n")
+    bot = _small_index(tmp_path, embedder, {"rfc.txt": page})
+    answer = bot.ask("What is the maximum time to live of a datagram?")
+    assert not any(c.quote.lstrip().startswith("could") for c in answer.citations), answer.text
+    # the sentence is cited whole, across the blanked page furniture
+    whole = [c for c in answer.citations if "4.25 minutes" in c.quote]
+    assert whole and whole[0].quote.startswith("The time to live is reduced"), answer.text
+    assert "[Page 14]" in page[whole[0].start:whole[0].end]  # a span of the file itself
