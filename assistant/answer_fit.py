@@ -511,11 +511,22 @@ def asked_figures(question: str) -> list[str]:
     return _DIGITS.findall(text)
 
 
+# a ruler or pope named with a numeral: "Henry II", "Charles III", "Pius XII" (a lone I, V or X
+# is too often a letter or a model name: "Xbox One X"; "World War II" is a war, often written
+# "the Second World War")
+_REGNAL_NAME = re.compile(r"\b(?!War\b)[A-Z][a-z]+\s+(?:II|III|IV|VI{1,3}|IX|XI{1,3})\b")
+
+
 def figure_missing(question: str, passage: str) -> float:
     """1 when the question names a year or quantity that the passage holding the best sentence
-    does not: the sentence is about another time or amount ("Who won the 2022 World Cup?")."""
+    does not: the sentence is about another time or amount ("Who won the 2022 World Cup?");
+    likewise a ruler's numbered name ("Henry II" against a passage on Henry III)."""
     held = set(_DIGITS.findall(passage))
-    return float(any(figure not in held for figure in asked_figures(question)))
+    if any(figure not in held for figure in asked_figures(question)):
+        return 1.0
+    held_names = {" ".join(m.split()) for m in _REGNAL_NAME.findall(passage)}
+    return float(any(" ".join(m.split()) not in held_names
+                     for m in _REGNAL_NAME.findall(question)))
 
 
 def negation_flip(question: str, sentence: str) -> float:

@@ -167,8 +167,8 @@ def _refusal_reasons(t: Any, decision: AbstentionDecision) -> list[str]:
         reasons.append("the best sentence states the opposite of what is asked (a negation "
                        "dropped or a word swapped for its opposite)")
     if decision.figure_missing:
-        reasons.append("the question names a year or number that the best sentence's passage "
-                       "does not hold")
+        reasons.append("the question names a year or number (or a numbered name such as "
+                       "Henry II) that the best sentence's passage does not hold")
     if decision.margin < 0 or not reasons:
         weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],
                       default=("", 0.0))

@@ -141,6 +141,13 @@ def test_figure_missing_when_the_passage_is_about_another_year():
                                     "(Myhill 1960) came first.") == 1.0
     assert figure_missing(question, "In 1970 Kuroda gave the definition.") == 0.0
     assert figure_missing("Which licence does the Lesser GPL 2.1 succeed?", "No number.") == 0.0
+    # a ruler's numbered name is a figure too
+    question = "What title did Henry II take in the Canary Islands?"
+    assert figure_missing(question, "Bethencourt took the title of King of the Canary "
+                                    "Islands, as vassal to Henry III of Castile.") == 1.0
+    assert figure_missing(question, "Henry II took the title of Lord of the Isles.") == 0.0
+    assert figure_missing("How much does the Xbox One X weigh?", "The console weighs 3.8 kg.") == 0.0
+    assert figure_missing("When did World War II end?", "The Second World War ended.") == 0.0
 
 
 @pytest.mark.parametrize("question, sentence, swapped", [
