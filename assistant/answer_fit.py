@@ -75,6 +75,17 @@ _NAME_OF = re.compile(r"\bname of\s+(?:(?:the|a|an|his|her|its|their|this|that)\
 # a sentence that names something outright: "known as the Pale", "a ship called Endeavour"
 _NAMING = re.compile(r"\b(called|named|known as|dubbed|titled|entitled)\b", re.I)
 _NAME_WINDOW = 4  # "the so-called Excalibur portfolio", "Tancred, Bohemond's nephew"
+# "How wide is ...?": the words a width (height, depth ...) is stated with; a number counts as
+# the answer only beside one of them ("up to 40 km wide", "a width of 400 m")
+_DIMENSIONS = {
+    "wide": ("wide", "width", "broad", "breadth", "across"),
+    "tall": ("tall", "height", "high"),
+    "high": ("high", "height", "tall", "altitude", "elevation"),
+    "deep": ("deep", "depth"),
+    "thick": ("thick", "thickness"),
+}
+_HOW_DIMENSION = re.compile(rf"^\s*how ({'|'.join(_DIMENSIONS)})\s+(is|are|was|were)\b", re.I)
+_DIMENSION_WINDOW = 3
 _UNDER_CONDITION = re.compile(r"\b(under|in|on|with) (what|which) (conditions?|circumstances?|"
                               r"terms?|cases?)\b|^\s*in what case\b", re.I)
 _CONDITIONAL = re.compile(r"\b(if|unless|provided|provided that|only when|as long as|so long as|"
@@ -319,6 +330,8 @@ class AskedKind:
     # for "What is the name of <the thing>": the stem of the word naming the thing ("gunman",
     # "schooner"); a sentence that mentions the thing but names nothing beside it has no answer
     named: str = ""
+    # for "How wide is ...?": the words a width is stated with (_DIMENSIONS)
+    dimension: frozenset[str] = frozenset()
 
     @property
     def decisive(self) -> bool:
@@ -354,6 +367,8 @@ class AskedKind:
                 return 1.0
             return 0.5 if _has_count(sentence) else 0.0
         if kind is AnswerKind.MEASURE:
+            if self.dimension:
+                return 1.0 if self._measures(sentence) else 0.5 if _has_count(sentence) else 0.0
             if _has_count(sentence):
                 return 1.0
             # "How long has he ruled?" -> "since 1994", "for decades"
@@ -399,7 +414,17 @@ class AskedKind:
         whereas a relative time or a duration may itself answer "when" or "how long"."""
         if not self.decisive:
             return False
-        return fit < 1.0 if self.kind is AnswerKind.MONEY else fit == 0.0
+        # so is a width: a number away from "wide" or "width" is another measure
+        return fit < 1.0 if self.kind is AnswerKind.MONEY or self.dimension else fit == 0.0
+
+    def _measures(self, sentence: str) -> bool:
+        """Whether a number stands within a few words of a word the dimension is stated with."""
+        sentence_tokens = tokens(sentence)
+        return any(
+            token in self.dimension and any(
+                token_is_number(t) for t in
+                sentence_tokens[max(0, i - _DIMENSION_WINDOW): i + _DIMENSION_WINDOW + 1])
+            for i, token in enumerate(sentence_tokens))
 
     def _counts(self, sentence: str) -> bool:
         """Whether a number stands within a few words before the counted noun."""
@@ -475,13 +500,16 @@ def asked_kind(question: str) -> AskedKind:
     kind = expected_kind(question)
     if kind in _NUMERIC_KINDS:
         counted = _counted_words(question) if kind is AnswerKind.COUNT else frozenset()
+        dimension = _HOW_DIMENSION.match(question_core(question))
+        dimension_words = (frozenset(_DIMENSIONS[dimension.group(1).lower()]) if dimension
+                           else frozenset())
         asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
                                                   for m in _COUNT_WORDS.finditer(question)}
         if not asked:
-            return AskedKind(kind, counted=counted)
+            return AskedKind(kind, counted=counted, dimension=dimension_words)
         pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
         return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
-                         counted=counted)
+                         counted=counted, dimension=dimension_words)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE):
         return AskedKind(kind, asked_stems=frozenset(stem(w) for w in words(question)),
                          named=_named_thing(question) if kind is AnswerKind.NAME else "")

@@ -240,6 +240,11 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     ("What was the name of the Norman castle?",
      "The Normans built many castles, including Trim Castle and Dublin Castle.", 1.0, False),
     ("What was the name of Bohemond's nephew?", "His nephew Tancred led the army.", 1.0, False),
+    # a width or height is a number beside the word it is stated with
+    ("How wide is the valley?", "The river, 86 km long, flows through a wide valley.", 0.5, True),
+    ("How wide is the valley?", "The valley is up to 40 km wide.", 1.0, False),
+    ("How high is the dam?", "The dam reaches a height of 285 m.", 1.0, False),
+    ("How wide is the valley?", "It flows north.", 0.0, True),
     # a sentence that does not mention the thing leaves the question to the model
     ("What was the name of the gunman?", "Police in Louisiana searched the house.", 0.5, False),
 ])
