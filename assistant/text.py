@@ -142,6 +142,10 @@ _SENTENCE_FINAL = frozenset('.!?:;"”’)]')
 # a lower-case word opening a piece of text, unless it is a list numeral ("iv.") or a name
 # written in lower case ("iPhone", "eBay")
 _LOWER_OPENING = re.compile(r"^(?![ivxlc]+[.)])[a-z]{2,}\b(?![-'’]?[A-Z])")
+# footnote reference markers of encyclopedia text: "[1]", "[12][13]", "[note 2]", "[a]"
+_FOOTNOTE = r"\[(?:\d{1,3}|[a-z]|note \d{1,3}|citation needed)\]"
+_LEADING_FOOTNOTES = re.compile(rf"\s*(?:{_FOOTNOTE}\s*)*")
+_TRAILING_FOOTNOTES = re.compile(rf"(?<=[.!?\"”’)])(?:\s*{_FOOTNOTE})+\s*$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n|\f")
 
 
@@ -176,9 +180,14 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
             block_spans = [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]*", block)]
         for s, e in _merge_fragments(block, block_spans):
             piece = block[s:e]
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                spans.append((start + s + lead, start + s + len(piece.rstrip())))
+            # footnote markers ("France.[1] They ...") belong to no sentence: Punkt puts them at
+            # the start of the next one, and a sentence is cited without them
+            lead_match = _LEADING_FOOTNOTES.match(piece)
+            trail_match = _TRAILING_FOOTNOTES.search(piece)
+            lead = lead_match.end() if lead_match else 0
+            stop = trail_match.start() if trail_match else len(piece.rstrip())
+            if piece[lead:stop].strip():
+                spans.append((start + s + lead, start + s + stop))
     return tuple(spans)
 
 

@@ -280,6 +280,14 @@ def test_paginated_text_loses_its_running_head_and_month_stamps():
     assert clean_article_text(plain) == plain.rstrip()
 
 
+def test_footnote_markers_belong_to_no_sentence():
+    text = ("It lies in France.[1] They came from Norway.[2][3] It grew in the 10th century,[4] "
+            "and later.[citation needed]\n")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "It lies in France.", "They came from Norway.",
+        "It grew in the 10th century,[4] and later."]
+
+
 def test_a_full_stop_before_a_lower_case_word_is_an_abbreviation():
     text = ("The shares left behind in Remain Co. are worth about $28 billion. He left. "
             "iPhone sales rose.\n\niv. the last item of a list\n")

@@ -338,3 +338,18 @@ def test_the_tail_of_a_sentence_cut_by_a_page_break_is_never_cited(tmp_path, emb
     whole = [c for c in answer.citations if "4.25 minutes" in c.quote]
     assert whole and whole[0].quote.startswith("The time to live is reduced"), answer.text
     assert "[Page 14]" in page[whole[0].start:whole[0].end]  # a span of the file itself
+
+
+def test_encyclopedia_footnote_markers_neither_hide_a_sentence_nor_reach_a_citation(
+        tmp_path, embedder):
+    # reference markers after a full stop open the next sentence as Punkt splits the text
+    article = ("Normans\n\nThe Normans gave their name to Normandy, a region in northern "
+               "France.[1] They were descended from Norse raiders and pirates from Denmark, "
+               "Iceland and Norway.[2][3] Their identity emerged in the first half of the 10th "
+               "century.[4]\n")
+    bot = _small_index(tmp_path, embedder, {"normans.txt": article})
+    answer = bot.ask("Where did the Norse raiders who became the Normans come from?")
+    assert not answer.abstained, answer.text
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("They were descended") and q.endswith("Norway.") for q in quotes)
+    assert not any("[" in q for q in quotes), quotes
