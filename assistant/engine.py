@@ -18,6 +18,12 @@ from assistant.abstention import AbstentionDecision, decide
 from assistant.chunking import tokens_within
 from assistant.config import Settings
 from assistant.conversation import bound_history, rewrite_standalone, validate_history
+from assistant.document_names import (
+    DocumentName,
+    NamedDocuments,
+    document_name,
+    named_documents,
+)
 from assistant.embedding import Embedder
 from assistant.errors import (
     AssistantError,
@@ -95,6 +101,7 @@ class Assistant:
         self._open_lock = threading.Lock()
         self._llm_answerer = None
         self._term_cache: dict = {}
+        self._names_cache: tuple[tuple[str, int], list[DocumentName]] | None = None
 
     # --- lazy parts ------------------------------------------------------------------------
     @property
@@ -272,10 +279,11 @@ class Assistant:
                                  searched=searched)
         retrieval = self.retriever.retrieve(standalone, top_k=top_k, sources=sources)
         extractive = self.extractive
+        names = named_documents(standalone, self._document_names())
         ranked = extractive.score_candidates(standalone, retrieval.question_vector,
-                                             retrieval.chunks)
+                                             retrieval.chunks, names)
         selection = extractive.select(standalone, ranked)
-        decision = self.decide(standalone, selection)
+        decision = self.decide(standalone, selection, names)
         searched["passages"] = len(retrieval.chunks)
         if trace is not None:
             trace.passages = list(retrieval.chunks)
@@ -308,11 +316,16 @@ class Assistant:
                 break
         return chosen
 
-    def decide(self, question: str, selection: Selection) -> AbstentionDecision:
-        """Whether the selected sentences answer the question (assistant/abstention.py)."""
+    def decide(self, question: str, selection: Selection,
+               named: NamedDocuments | None = None) -> AbstentionDecision:
+        """Whether the selected sentences answer the question (assistant/abstention.py). A
+        word that names a document ("GPLv3") is known to the corpus, if not in its text."""
         stems = frozenset(content_stems(question))
-        frequencies = self._term_stats(stems)[1] if stems else {}
-        evidence = self.extractive.evidence(question, list(selection.ranked), frequencies)
+        frequencies = dict(self._term_stats(stems)[1]) if stems else {}
+        for name in named.stems if named else {}:
+            frequencies[name] = max(frequencies.get(name, 0), 1)
+        evidence = self.extractive.evidence(question, list(selection.ranked), frequencies,
+                                            named)
         return decide(evidence, self.settings.abstention_weights,
                       self.settings.abstention_threshold)
 
@@ -337,6 +350,16 @@ class Assistant:
     def extractive(self) -> ExtractiveAnswerer:
         return ExtractiveAnswerer(self.settings, self.encode, self._idf, self.templates,
                                   self._stored_token_counts)
+
+    def _document_names(self) -> list[DocumentName]:
+        """The names of the indexed documents (assistant/document_names), read once per
+        index state."""
+        catalog = self.store.catalog
+        key = (self._generation, catalog.count_documents())
+        if self._names_cache is None or self._names_cache[0] != key:
+            names = [document_name(d["doc_id"], d["title"]) for d in catalog.documents()]
+            self._names_cache = (key, names)
+        return self._names_cache[1]
 
     def _idf(self, stems: set[str]) -> dict[str, float]:
         return self._term_stats(frozenset(stems))[0]

@@ -65,6 +65,7 @@ class Explanation:
                 "kind_missing": decision.kind_missing,
                 "contradicted": decision.contradicted,
                 "figure_missing": decision.figure_missing,
+                "other_document": decision.other_document,
                 "evidence": decision.evidence.as_dict() if decision.evidence else None,
                 "contributions": _contributions(decision, t.weights),
             },
@@ -166,6 +167,9 @@ def _refusal_reasons(t: Any, decision: AbstentionDecision) -> list[str]:
     if decision.contradicted:
         reasons.append("the best sentence states the opposite of what is asked (a negation "
                        "dropped or a word swapped for its opposite)")
+    if decision.other_document:
+        reasons.append("the question names a document and the best sentence comes from "
+                       "another one")
     if decision.figure_missing:
         reasons.append("the question names a year or number (or a numbered name such as "
                        "Henry II) that the best sentence's passage does not hold")

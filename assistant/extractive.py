@@ -22,6 +22,7 @@ from assistant.answer_fit import (
 )
 from assistant.chunking import tokens_within
 from assistant.config import Settings
+from assistant.document_names import NamedDocuments
 from assistant.schema import Answer, Citation, RetrievedChunk
 from assistant.text import (
     content_stems,
@@ -234,11 +235,20 @@ class ExtractiveAnswerer:
 
     # --- scoring ---------------------------------------------------------------------------
     def score_candidates(
-        self, question: str, question_vector: np.ndarray, retrieved: list[RetrievedChunk]
+        self, question: str, question_vector: np.ndarray, retrieved: list[RetrievedChunk],
+        named: NamedDocuments | None = None,
     ) -> list[Candidate]:
+        """`named`: the documents the question names ("gplv3" -> GPL-3.txt,
+        assistant/document_names); the naming words count as found in those documents'
+        sentences, as a word of the title does."""
         candidates = _candidates(retrieved)
         if not candidates:
             return []
+        for candidate in candidates:
+            naming = {s for s, docs in (named.stems if named else {}).items()
+                      if candidate.doc_id in docs}
+            if naming:
+                candidate.context_stems = candidate.context_stems | naming
         vectors = self.encoder([c.text for c in candidates])
         question_stems = content_stems(question)
         weights = self.idf(question_stems)
@@ -292,8 +302,8 @@ class ExtractiveAnswerer:
                 return candidate
         return None
 
-    def evidence(self, question: str, ranked: list[Candidate],
-                 frequencies: dict[str, int]) -> AbstentionEvidence | None:
+    def evidence(self, question: str, ranked: list[Candidate], frequencies: dict[str, int],
+                 named: NamedDocuments | None = None) -> AbstentionEvidence | None:
         """What the abstention model weighs, for the best candidate (see assistant/abstention)."""
         if not ranked:
             return None
@@ -321,6 +331,8 @@ class ExtractiveAnswerer:
             opposite_swap=opposite_swap(question, best.text),
             figure_missing=figure_missing(
                 question, f"{best.retrieved.chunk.title or ''}\n{best.retrieved.chunk.text}"),
+            other_document=float(bool(named and named.documents)
+                                 and best.doc_id not in (named.documents if named else ())),
             # the fit scored above, of the best sentence or of its kind partner
             kind_found=not asked_kind(question).lacks(answer_type),
         )

@@ -353,3 +353,26 @@ def test_encyclopedia_footnote_markers_neither_hide_a_sentence_nor_reach_a_citat
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("They were descended") and q.endswith("Norway.") for q in quotes)
     assert not any("[" in q for q in quotes), quotes
+
+
+def test_a_question_that_names_a_document_is_answered_from_it_or_refused(tmp_path, embedder):
+    bot = _small_index(tmp_path, embedder, {
+        "GPL-3.txt": "GNU GENERAL PUBLIC LICENSE\n\nVersion 3, 29 June 2007\n\nIf you cease all "
+                     "violation of this License, your license is reinstated unless the "
+                     "copyright holder notifies you of the violation within 60 days after the "
+                     "cessation.\n",
+        "GPL-2.txt": "GNU GENERAL PUBLIC LICENSE\n\nVersion 2, June 1991\n\nYou may charge a "
+                     "fee for the physical act of transferring a copy. The courts of "
+                     "Massachusetts have jurisdiction over any dispute about this License.\n"})
+    answered = bot.explain("Under GPLv3, within how many days must the copyright holder "
+                           "notify you of a violation?")
+    assert not answered.answer.abstained, answered.to_text()
+    assert answered.answer.citations[0].source == "GPL-3.txt" and "60 days" in answered.answer.text
+    # the court is named only in version 2: an answer about version 3 it is not
+    refused = bot.explain("Which courts have jurisdiction over disputes about GPLv3?")
+    assert refused.answer.abstained and refused.trace.decision.other_document
+    assert "names a document and the best sentence comes from another" in refused.to_text()
+    assert refused.to_dict()["abstention"]["other_document"] is True
+    counterpart = bot.explain("Which courts have jurisdiction over disputes about GPLv2?")
+    assert not counterpart.answer.abstained, counterpart.to_text()
+    assert "Massachusetts" in counterpart.answer.text
