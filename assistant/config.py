@@ -90,11 +90,12 @@ class Settings:
     # 0.74 and 3.0 no more than 2.0
     selection_gap_scale: float = 2.0
     # when the best sentence lacks the kind of answer asked for (a number for "how much"), a
-    # sentence that holds it ("It's valued at $150,000.") and whose context holds the question's
-    # terms as well may complete the answer, when it scores at most this far below the best.
-    # Tuned on the dev halves of the benchmark corpora (eval/benchmark): 0.2 lost the one news
-    # question it wins, 0.5 and 0.8 scored the same as 0.35 (with the partner from the same
-    # document; from any document it also wins a seed question, no dev question lost)
+    # sentence that holds it ("It's valued at $150,000."), from the same document or from one
+    # whose context holds the question's terms as well, may complete the answer, when it scores
+    # at most this far below the best. Tuned on the dev halves of the benchmark corpora
+    # (eval/benchmark): 0.2 lost the one news question it wins, 0.5 and 0.8 scored the same as
+    # 0.35 (with the partner from the same document; from any document it also wins a seed
+    # question, no dev question lost)
     kind_partner_gap: float = 0.35
     # abstention: a logistic model over assistant/abstention.FEATURES (bias first), answered
     # when its probability reaches `abstention_threshold`. Fitted on the dev halves of the

@@ -283,13 +283,13 @@ class ExtractiveAnswerer:
 
     def _kind_partner(self, asked: AskedKind, ranked: list[Candidate]) -> Candidate | None:
         """For a best sentence without the asked kind of answer, the best-scoring sentence that
-        has it and whose context covers the question as well as the best one's: a fact often
-        sits in a short sentence that names its subject only by a pronoun ("The dress is made
-        of pearls. It's valued at $150,000."), in the same document or in another one that
-        treats the same topic ("There are three reasons for this."). Only for answer kinds
-        whose full fit is the answer itself (answer_fit.SPECIFIC_KINDS): a year elsewhere in a
-        document, in a copyright line or a byline, is no evidence that the asked time is
-        stated."""
+        has it, from the same document or from another whose context covers the question as
+        well as the best one's: a fact often sits in a short sentence that names its subject
+        only by a pronoun ("The dress is made of pearls. It's valued at $150,000."), or in
+        another document on the same topic ("There are three reasons for this."). Only for
+        answer kinds whose full fit is the answer itself (answer_fit.SPECIFIC_KINDS): a year
+        elsewhere in a document, in a copyright line or a byline, is no evidence that the asked
+        time is stated."""
         best = ranked[0]
         if not asked.lacks(best.answer_type):
             return None
@@ -297,8 +297,9 @@ class ExtractiveAnswerer:
         for candidate in ranked[1:]:
             if candidate.score < floor:
                 return None
-            if (candidate.answer_type == 1.0
-                    and candidate.context_keyword >= best.context_keyword - 1e-9):
+            if candidate.answer_type == 1.0 and (
+                    candidate.doc_id == best.doc_id
+                    or candidate.context_keyword >= best.context_keyword - 1e-9):
                 return candidate
         return None
 

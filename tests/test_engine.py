@@ -210,6 +210,8 @@ def _small_index(tmp_path, embedder, texts: dict[str, str]) -> Assistant:
     ("How many people die of drug-resistant infections every year?", "23,000"),
     # the best sentence names the topic; the count is in another document
     ("How many reasons does the blog give for the lighthouse keepers not striking?", "two"),
+    # the amount is in a sentence of the same document that shares fewer of the question's words
+    ("For how much is Northwind selling its ferry business to Harbourline?", "$4.8 billion"),
 ])
 def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_answer(
         question, expected, tmp_path, embedder):
@@ -229,7 +231,11 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
                       "over the new rota. Union leaders met the ministry again on Tuesday.\n",
         "blog.txt": "The lighthouse keepers were expected to walk out this spring, yet they are "
                     "not striking. There are two reasons for this. First, the ministry raised "
-                    "night pay. Second, the union's strike fund is nearly empty.\n"})
+                    "night pay. Second, the union's strike fund is nearly empty.\n",
+        "ferries.txt": "Northwind's $4.8 billion sale to Harbourline is a complicated deal for "
+                       "its shareholders.\n\nShareholders will not vote on it. In the second "
+                       "step, at the closing, Northwind will sell its ferry business to "
+                       "Harbourline.\n"})
     explained = bot.explain(question)
     answer = explained.answer
     assert not answer.abstained, explained.to_text()
