@@ -411,10 +411,13 @@ class AskedKind:
     def lacks(self, fit: float) -> bool:
         """Whether a sentence of this fit holds no answer of the kind asked for, for a decisive
         kind. A sum of money is written with its currency: a bare number is another quantity,
-        whereas a relative time or a duration may itself answer "when" or "how long"."""
+        and a percentage alone answers no "how many"; whereas a relative time or a duration may
+        itself answer "when" or "how long"."""
         if not self.decisive:
             return False
         # so is a width: a number away from "wide" or "width" is another measure
+        if self.kind is AnswerKind.COUNT:  # a share alone is no count (dev: +1, none lost)
+            return fit <= 0.5
         return fit < 1.0 if self.kind is AnswerKind.MONEY or self.dimension else fit == 0.0
 
     def _measures(self, sentence: str) -> bool:

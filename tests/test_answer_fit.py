@@ -222,8 +222,9 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     # a sum of money carries its currency; a bare number is another quantity
     ("How much did he charge for the sign?", "The tubes were 40 feet tall.", 0.5, True),
     ("How much did he charge for the sign?", "He charged 500 francs for it.", 1.0, False),
-    # ... while a percentage stays a weak form of a count, which the model weighs
-    ("How many people approved?", "43 per cent of the people approved.", 0.5, False),
+    # ... and a share is no count: "how many people" is not answered by "43 per cent"
+    ("How many people approved?", "43 per cent of the people approved.", 0.5, True),
+    ("How many people approved?", "Some 4,300 people, 43 per cent, approved.", 1.0, False),
     # a "who" is often answered by a description: it weighs in the model but never refuses
     ("Who pays the court costs in a lawsuit?", "The losing party pays the costs.", 0.0, False),
     # the name of a thing: a name beside the thing, or a sentence that names outright; the
