@@ -48,7 +48,10 @@ _COMPARE = re.compile(
 # general English markers of a reason or consequence (not topic words of any corpus)
 _CAUSAL = re.compile(
     r"\b(because|since|as a result|due to|owing to|reasons?|so that|therefore|thus|hence|"
-    r"in order to|caus(e|es|ed)|lead(s)? to|led to|consequences?|so as to|for fear)\b",
+    r"in order to|caus(e|es|ed)|lead(s)? to|led to|consequences?|so as to|for fear|"
+    # what keeps something from happening answers "why hasn't ...?"
+    r"prevent(s|ed|ing)?|deter(s|red|ring)?|discourag(e|es|ed|ing)|reluctan(t|ce)|"
+    r"unwilling(ness)?|would (rather|prefer)|prefers?|preferred)\b",
     re.I,
 )
 # text in a document that looks like our citation markers would forge citations in the answer
@@ -275,7 +278,7 @@ class ExtractiveAnswerer:
             if _UNRESOLVED.search(candidate.text):
                 candidate.score -= w_unresolved  # a question or open issue is not an answer
             if kind == "why" and _CAUSAL.search(candidate.text):
-                candidate.score += 0.05
+                candidate.score += self.settings.why_reason_bonus
         ranked = sorted(candidates, key=lambda c: -c.score)
         if asked.specific:
             ranked[0].kind_partner = self._kind_partner(asked, ranked)

@@ -49,7 +49,7 @@ def test_module_level_ask_uses_index_dir_env(seed_index, monkeypatch):
 # Golden questions that developers looked at while tuning: all in the calibration split, so the
 # gate's held-out half stays unseen (tests/test_eval.py checks that no test names a held-out id).
 TUNING_SAMPLE = ["fact-03", "fact-06", "fact-11", "fact-13", "fact-14", "fact-15", "fact-16",
-                 "fact-17", "fact-22", "fact-24", "fact-26", "why-02", "why-04"]
+                 "fact-17", "fact-22", "fact-24", "fact-26", "why-01", "why-02", "why-04"]
 
 
 def test_tuning_sample_stays_out_of_the_held_out_half():
