@@ -95,12 +95,15 @@ def named_documents(question: str, names: Iterable[DocumentName]) -> NamedDocume
         if split:
             letters, version = split.group(1), version or split.group(2)
         candidates = [n for n in names if letters in n.letters]
+        exact: list[DocumentName] = []
         if version is not None:
             exact = [n for n in candidates if n.version == version]
             candidates = exact or [n for n in candidates if n.version is None]
         if candidates and len(candidates) < len(names):
             for question_stem in content_stems(match.group(0)):
                 found[question_stem] = frozenset(n.doc_id for n in candidates)
-            if version is not None or any(letters in n.initials for n in candidates):
+            # "GPLv3" against GPL-3.txt, or the initials of a title; not "Apple 2019" against
+            # apple.html, whose file name states no year
+            if exact or any(letters in n.initials for n in candidates):
                 outright.update(n.doc_id for n in candidates)
     return NamedDocuments(found, frozenset(outright))

@@ -12,6 +12,7 @@ DOCUMENTS = [document_name(doc_id, title) for doc_id, title in [
     ("GFDL-1.3.txt", "GNU Free Documentation License"),
     ("yahoo-1.html", "Yahoo's new chief sets out her plans"),
     ("0a1b2c3d.txt", "Council approves the budget"),
+    ("apple.html", "iPhone sales slow"),
 ]]
 
 
@@ -31,6 +32,8 @@ DOCUMENTS = [document_name(doc_id, title) for doc_id, title in [
     # story names its subject, not its file
     ("For how much is Yahoo selling its business?", {"yahoo": {"yahoo-1.html"}}, set()),
     ("What did the council approve?", {}, set()),
+    # a version the file name does not state is no outright reference
+    ("What did Apple 2019 sales show?", {"appl": {"apple.html"}, "2019": {"apple.html"}}, set()),
 ])
 def test_named_documents(question, stems, outright):
     named = named_documents(question, DOCUMENTS)
