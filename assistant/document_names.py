@@ -102,8 +102,10 @@ def named_documents(question: str, names: Iterable[DocumentName]) -> NamedDocume
         if candidates and len(candidates) < len(names):
             for question_stem in content_stems(match.group(0)):
                 found[question_stem] = frozenset(n.doc_id for n in candidates)
-            # "GPLv3" against GPL-3.txt, or the initials of a title; not "Apple 2019" against
-            # apple.html, whose file name states no year
-            if exact or any(letters in n.initials for n in candidates):
+            # "GPLv3" against GPL-3.txt, the initials of a title, or an acronym that is a file's
+            # name ("the BSD licence" against BSD.txt); not "Apple 2019" against apple.html,
+            # whose file name states no year, nor "Yahoo" against yahoo-1.html
+            acronym = match.group("letters").isupper()
+            if exact or acronym or any(letters in n.initials for n in candidates):
                 outright.update(n.doc_id for n in candidates)
     return NamedDocuments(found, frozenset(outright))

@@ -13,6 +13,7 @@ DOCUMENTS = [document_name(doc_id, title) for doc_id, title in [
     ("yahoo-1.html", "Yahoo's new chief sets out her plans"),
     ("0a1b2c3d.txt", "Council approves the budget"),
     ("apple.html", "iPhone sales slow"),
+    ("BSD.txt", "Redistribution and use in source and binary forms, with or without"),
 ]]
 
 
@@ -32,6 +33,8 @@ DOCUMENTS = [document_name(doc_id, title) for doc_id, title in [
     # story names its subject, not its file
     ("For how much is Yahoo selling its business?", {"yahoo": {"yahoo-1.html"}}, set()),
     ("What did the council approve?", {}, set()),
+    # an acronym that is a file's name names it outright
+    ("Under the BSD licence, whose names may not be used?", {"bsd": {"BSD.txt"}}, {"BSD.txt"}),
     # a version the file name does not state is no outright reference
     ("What did Apple 2019 sales show?", {"appl": {"apple.html"}, "2019": {"apple.html"}}, set()),
 ])
