@@ -389,7 +389,8 @@ class AskedKind:
     def _names_the_thing(self, sentence: str) -> float:
         """1 when a name the question lacks stands within a few words of the thing asked about
         or the sentence names something outright ("called"); 0 when the thing is mentioned with
-        no name beside it ("a gunman opened fire ..."); 0.5 when it is not mentioned."""
+        no name beside it ("a gunman opened fire ...") or the sentence holds no new name at all;
+        0.5 when the thing is not mentioned but another name is."""
         if _NAMING.search(sentence):
             return 1.0
         sentence_words = words(sentence)

@@ -319,6 +319,7 @@ class ExtractiveAnswerer:
         unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
         names = {stem(t) for w in _name_like(question) for t in tokens(w)} & set(weights)
         unknown_names = sum(1 for s in names if not frequencies.get(s)) / len(names) if names else 0.0
+        outright = named.documents if named else frozenset()  # documents the question names
         similarities = sorted(c.similarity for c in ranked)
         median = similarities[len(similarities) // 2]
         return AbstentionEvidence(
@@ -335,8 +336,7 @@ class ExtractiveAnswerer:
             opposite_swap=opposite_swap(question, best.text),
             figure_missing=figure_missing(
                 question, f"{best.retrieved.chunk.title or ''}\n{best.retrieved.chunk.text}"),
-            other_document=float(bool(named and named.documents)
-                                 and best.doc_id not in (named.documents if named else ())),
+            other_document=float(bool(outright) and best.doc_id not in outright),
             # the fit scored above, of the best sentence or of its kind partner
             kind_found=not asked_kind(question).lacks(answer_type),
         )
