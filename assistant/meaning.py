@@ -294,6 +294,24 @@ def quantifier_added(claim: str, passage: str) -> bool:
     return bool(claimed - set(_words(passage)))
 
 
+# a superlative the passage does not state ("the strongest army in Europe") is a claim of its own;
+# words that merely end in -est are not superlatives
+_SUPERLATIVE = re.compile(r"^(?:best|worst|[a-z]{3,}est)$")
+_NOT_SUPERLATIVES = {
+    "interest", "request", "suggest", "forest", "honest", "modest", "protest", "harvest",
+    "contest", "arrest", "invest", "digest", "manifest", "earnest", "conquest", "bequest",
+    "inquest", "detest", "attest", "infest", "molest", "divest", "ingest", "congest", "priest",
+    "unrest", "behest", "tempest", "southwest", "northwest", "midwest", "southeast", "northeast",
+    "everest", "budapest", "bucharest", "disinterest", "pretest",
+}
+
+
+def superlative_added(claim: str, passage: str) -> bool:
+    claimed = {w for w in _words(claim)
+               if _SUPERLATIVE.match(w) and w not in _NOT_SUPERLATIVES}
+    return bool(claimed - set(_words(passage)))
+
+
 def foreign_markup(claim: str, passage: str) -> bool:
     squashed = re.sub(r"\s+", "", passage.lower())
     return any(re.sub(r"\s+", "", m.group().lower()) not in squashed
@@ -304,5 +322,5 @@ def contradictions(claim: str, passage: str) -> tuple[str, ...]:
     """Names of the meaning checks the claim fails against the passage (empty: none)."""
     checks = (("markup", foreign_markup), ("negation", polarity_flipped),
               ("number context", numbers_moved), ("roles", roles_swapped),
-              ("quantifier", quantifier_added))
+              ("quantifier", quantifier_added), ("superlative", superlative_added))
     return tuple(name for name, check in checks if check(claim, passage))

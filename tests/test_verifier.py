@@ -33,6 +33,9 @@ def verifier(embedder) -> ClaimVerifier:
     ("43 per cent of Belarusians did not approve of Putin's invasion of Ukraine.", True),
     ("Chatham House found that 43 per cent of Belarusians disapproved of Putin’s invasion.", True),
     ("Only four per cent of Belarusians would support sending troops.", True),
+    # a superlative the passage does not state is a claim of its own
+    ("The Chatham House poll was the largest ever held in Belarus.", False),
+    ("The Belarusian army is the strongest in Europe, the poll of 43 per cent revealed.", False),
 ])
 def test_meaning_checks_on_the_probe_claims(verifier, claim, supported):
     verdict = verifier.score(claim, [PASSAGE])
