@@ -12,6 +12,7 @@ opposites), not vocabulary of any corpus.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -200,6 +201,7 @@ _OPPOSITE_PAIRS = (
 # Italy" / "fled to Italy", "runs out of the sea" / "runs into the sea")
 _DIRECTION_PAIRS = (("from", "to"), ("from", "into"), ("out", "into"), ("up", "down"),
                     ("toward", "away"), ("towards", "away"), ("onto", "off"))
+_DIRECTIONS = frozenset(word for pair in _DIRECTION_PAIRS for word in pair)
 _PREFIXES = ("in", "un", "non", "dis", "im", "il", "ir")
 # a negating prefix makes opposites of describing words ("indirectly", "unlimited", "illegal");
 # on other words it is part of the stem ("information", "discover")
@@ -209,9 +211,8 @@ _DESCRIBING_ENDINGS = ("ly", "ed", "able", "ible", "al", "ive", "ent", "ant", "f
 
 def _direction_bigrams(text_tokens: list[str]) -> set[tuple[str, str]]:
     """(stem of a content word, the preposition of direction right after it)."""
-    directions = {word for pair in _DIRECTION_PAIRS for word in pair}
     return {(stem(a), b) for a, b in zip(text_tokens, text_tokens[1:], strict=False)
-            if b in directions and a.isalpha() and a not in stopwords()}
+            if b in _DIRECTIONS and a.isalpha() and a not in stopwords()}
 
 
 def direction_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
@@ -416,29 +417,22 @@ class AskedKind:
         itself answer "when" or "how long"."""
         if not self.decisive:
             return False
-        # so is a width: a number away from "wide" or "width" is another measure
         if self.kind is AnswerKind.COUNT:  # a share alone is no count (dev: +1, none lost)
             return fit <= 0.5
+        # so is a width: a number away from "wide" or "width" is another measure
         return fit < 1.0 if self.kind is AnswerKind.MONEY or self.dimension else fit == 0.0
 
     def _measures(self, sentence: str) -> bool:
         """Whether a number stands within a few words of a word the dimension is stated with."""
-        sentence_tokens = tokens(sentence)
-        return any(
-            token in self.dimension and any(
-                token_is_number(t) for t in
-                sentence_tokens[max(0, i - _DIMENSION_WINDOW): i + _DIMENSION_WINDOW + 1])
-            for i, token in enumerate(sentence_tokens))
+        return _number_beside(sentence, lambda token: token in self.dimension,
+                              _DIMENSION_WINDOW, _DIMENSION_WINDOW)
 
     def _counts(self, sentence: str) -> bool:
         """Whether a number stands within a few words before the counted noun."""
         if not self.counted:
             return True
-        sentence_tokens = tokens(sentence)
-        return any(
-            stem(token) in self.counted and any(
-                token_is_number(t) for t in sentence_tokens[max(0, i - _COUNT_WINDOW): i])
-            for i, token in enumerate(sentence_tokens))
+        return _number_beside(sentence, lambda token: stem(token) in self.counted,
+                              _COUNT_WINDOW, 0)
 
     def _unasked(self, sentence: str) -> str:
         """The sentence without the numbers the question already holds and without identifier
@@ -458,6 +452,18 @@ _HOW_MANY_PHRASE = re.compile(r"^\s*how many\s+(?P<phrase>[\w' -]+)", re.I)
 def token_is_number(token: str) -> bool:
     """A count in one token: digits other than a year, or a number word."""
     return (token.isdigit() and not _YEAR.match(token)) or bool(_COUNT_WORD.match(token))
+
+
+def _number_beside(sentence: str, is_anchor: Callable[[str], bool], before: int,
+                   after: int) -> bool:
+    """Whether a number stands at most `before` tokens before or `after` tokens after a token
+    that `is_anchor` picks (the counted noun, the word a width is stated with)."""
+    sentence_tokens = tokens(sentence)
+    return any(
+        is_anchor(token) and any(
+            token_is_number(t) for t in
+            [*sentence_tokens[max(0, i - before): i], *sentence_tokens[i + 1: i + after + 1]])
+        for i, token in enumerate(sentence_tokens))
 
 
 def _counted_words(question: str) -> frozenset[str]:
@@ -581,7 +587,7 @@ def opposite_swap(question: str, sentence: str) -> float:
     question_tokens = tokens(question)
     asked = {stem(t) for t in question_tokens}
     said_tokens = tokens(sentence)
-    if direction_swap([t.lower() for t in question_tokens], [t.lower() for t in said_tokens]):
+    if direction_swap(question_tokens, said_tokens):  # tokens() are lower case already
         return 1.0
     said = {stem(t) for t in said_tokens}
     for word in asked - said:

@@ -80,7 +80,7 @@ class Candidate:
     vector: np.ndarray | None = None
     stems: frozenset[str] = frozenset()  # content stems of the sentence
     context_stems: frozenset[str] = frozenset()  # ... of it, its neighbours and the title
-    # a sentence of the same document holding the kind of answer this one lacks (_kind_partner)
+    # a sentence holding the kind of answer this one lacks (_kind_partner)
     kind_partner: Candidate | None = None
 
     @property
