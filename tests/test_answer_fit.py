@@ -99,26 +99,26 @@ def test_kind_fit(question, sentence, fit):
     assert kind_fit(question, sentence) == fit
 
 
-def test_negation_flip_when_the_sentence_states_the_opposite():
-    assert negation_flip("What is not strictly contained in PSPACE?",
-                         "L is strictly contained in PSPACE.") == 1.0
-    assert negation_flip("What is not strictly contained in PSPACE?",
-                         "NL is not known to be contained in L.") == 0.0
-    assert negation_flip("What is strictly contained in PSPACE?",
-                         "L is strictly contained in PSPACE.") == 0.0
+@pytest.mark.parametrize("question, sentence, flipped", [
+    ("What is not strictly contained in PSPACE?", "L is strictly contained in PSPACE.", 1.0),
+    ("What is not strictly contained in PSPACE?", "NL is not known to be contained in L.", 0.0),
+    ("What is strictly contained in PSPACE?", "L is strictly contained in PSPACE.", 0.0),
     # reasons answer a negated why-question without a negation of their own
-    assert negation_flip("Why hasn't Lukashenko sent troops?",
-                         "He would prefer keeping the best of his military at home.") == 0.0
+    ("Why hasn't Lukashenko sent troops?",
+     "He would prefer keeping the best of his military at home.", 0.0),
     # a negation inside a condition or an indirect question describes the case, not the answer
-    assert negation_flip("What may you do if the Library names no version number?",
-                         "You may choose any version ever published.") == 0.0
-    assert negation_flip("Who asked whether any supporters were not angry?",
-                         "A writer asked on Twitter whether anyone was calm.") == 0.0
+    ("What may you do if the Library names no version number?",
+     "You may choose any version ever published.", 0.0),
+    ("Who asked whether any supporters were not angry?",
+     "A writer asked on Twitter whether anyone was calm.", 0.0),
     # "not" before a gerund names the topic; after a form of "be" it negates the question
-    assert negation_flip("How many reasons does the post give for Belarus not joining the war?",
-                         "There are three reasons for this.") == 0.0
-    assert negation_flip("Which countries are not joining the union?",
-                         "Norway and Iceland are joining the union.") == 1.0
+    ("How many reasons does the post give for Belarus not joining the war?",
+     "There are three reasons for this.", 0.0),
+    ("Which countries are not joining the union?", "Norway and Iceland are joining the union.",
+     1.0),
+])
+def test_negation_flip_when_the_sentence_states_the_opposite(question, sentence, flipped):
+    assert negation_flip(question, sentence) == flipped
 
 
 @pytest.mark.parametrize("question, figures", [
