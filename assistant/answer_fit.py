@@ -602,3 +602,72 @@ def opposite_swap(question: str, sentence: str) -> float:
                     return 1.0
     return 0.0
 
+
+
+# the auxiliaries that may stand between a wh-word and its verb ("What was absorbed into ...")
+_WH_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "do", "does",
+                             "did"})
+# after "what" or "which" a verb is followed by its object or a preposition ("What forms Lake
+# Constance", "What precedes the period"); a noun by another noun or an auxiliary ("What
+# sanctions has Belarus ...", "Which company is Apple ...")
+_AFTER_A_VERB = frozenset({"the", "a", "an", "his", "her", "its", "their", "into", "to", "from",
+                           "in", "on", "with", "at", "over", "as"})
+# how near its verb a name stands to be that verb's subject (before it) or object (after it)
+_SUBJECT_REACH = 6
+_OBJECT_REACH = 4
+
+
+def role_swap(question: str, sentence: str) -> float:
+    """1 when the sentence gives a name of the question the other role beside the same verb:
+    "Who replaced the Normans?" against "The Normans replaced the Anglo-Saxons" (the asked-for
+    object is the sentence's subject); "When did King Harold conquer England?" against "William
+    conquered England, killing King Harold" (the question's subject is the sentence's object).
+    A "by" after the verb (a passive) is no swap."""
+    written = words(question)
+    lowered = tokens(question)
+    said = [stem(t) for t in tokens(sentence)]
+    said_words = tokens(sentence)
+
+    def is_name(i: int) -> bool:
+        return i > 0 and written[i][:1].isupper() and lowered[i] not in stopwords()
+
+    if len(written) < 3:
+        return 0.0
+    if lowered[0] in {"who", "what", "which"}:  # the wh-word is the verb's subject
+        verb_at = 2 if lowered[1] in _WH_AUXILIARIES else 1
+        if verb_at >= len(written) - 1 or is_name(verb_at) or lowered[verb_at] in stopwords():
+            return 0.0
+        if verb_at == 1 and lowered[0] != "who" and not (
+                lowered[2] in _AFTER_A_VERB or is_name(2)):
+            return 0.0
+        verb = stem(lowered[verb_at])
+        if verb not in said:
+            return 0.0
+        said_verb = said.index(verb)
+        if said_verb + 1 < len(said) and said_words[said_verb + 1] == "by":
+            return 0.0
+        object_name = next((i for i in range(verb_at + 1, len(written)) if is_name(i)), None)
+        if object_name is None:
+            return 0.0
+        places = [k for k, s in enumerate(said) if s == stem(lowered[object_name])]
+        before = bool(places) and max(places) < said_verb
+        return float(before and said_verb - max(places) <= _SUBJECT_REACH)
+    if lowered[0] in {"when", "where", "why", "how"} and lowered[1] in {"do", "does", "did"}:
+        at = 2  # the subject's names, then its verb: "When did King Harold II conquer ..."
+        names = []
+        while at < len(written) and (is_name(at) or lowered[at] in {"the", "a", "an"}):
+            if is_name(at):
+                names.append(at)
+            at += 1
+        if not names or at >= len(written) or lowered[at] in stopwords():
+            return 0.0
+        verb = stem(lowered[at])
+        if verb not in said:
+            return 0.0
+        said_verb = said.index(verb)
+        for i in names:
+            places = [k for k, s in enumerate(said) if s == stem(lowered[i])]
+            if (places and min(places) > said_verb and min(places) - said_verb <= _OBJECT_REACH
+                    and "by" not in said_words[said_verb:min(places)]):
+                return 1.0
+    return 0.0

@@ -166,7 +166,8 @@ def _refusal_reasons(t: Any, decision: AbstentionDecision) -> list[str]:
         reasons.append(f"the best sentence holds no answer of the kind asked for ({kind})")
     if decision.contradicted:
         reasons.append("the best sentence states the opposite of what is asked (a negation "
-                       "dropped or a word swapped for its opposite)")
+                       "dropped, a word swapped for its opposite, or a name in the other role "
+                       "beside the same verb)")
     if decision.other_document:
         reasons.append("the question names a document and the best sentence comes from "
                        "another one")

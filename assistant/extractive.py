@@ -19,6 +19,7 @@ from assistant.answer_fit import (
     figure_missing,
     negation_flip,
     opposite_swap,
+    role_swap,
 )
 from assistant.chunking import tokens_within
 from assistant.config import Settings
@@ -334,6 +335,7 @@ class ExtractiveAnswerer:
             unknown_names=unknown_names,
             negation_flip=negation_flip(question, best.text),
             opposite_swap=opposite_swap(question, best.text),
+            role_swap=role_swap(question, best.text),
             figure_missing=figure_missing(
                 question, f"{best.retrieved.chunk.title or ''}\n{best.retrieved.chunk.text}"),
             other_document=float(bool(outright) and best.doc_id not in outright),

@@ -13,6 +13,7 @@ from assistant.answer_fit import (
     kind_fit,
     negation_flip,
     opposite_swap,
+    role_swap,
 )
 
 
@@ -282,3 +283,43 @@ def test_how_many_reasons_asks_for_a_number_not_the_reasons():
     assert question_type("How many reasons does the post give for staying out?") == "factoid"
     assert question_type("What are the reasons he stayed out?") == "why"
     assert question_type("Why hasn't he sent troops?") == "why"
+
+
+@pytest.mark.parametrize("question, sentence, swapped", [
+    # the asked-for subject's object is the sentence's subject
+    ("Who replaced the Normans as the ruling class?",
+     "The invading Normans and their descendants replaced the Anglo-Saxons as the ruling class.",
+     1.0),
+    ("What forms Lake Constance into an inland delta?",
+     "The mouth of the Rhine into Lake Constance forms an inland delta.", 1.0),
+    # the question's subject is the sentence's object
+    ("When did King Harold II conquer England?",
+     "In 1066, Duke William II of Normandy conquered England killing King Harold II.", 1.0),
+    # the same roles, a passive, a name far from the verb: no swap
+    ("Who replaced the Anglo-Saxons as the ruling class?",
+     "The invading Normans and their descendants replaced the Anglo-Saxons as the ruling class.",
+     0.0),
+    ("Who led the Normans?", "The Normans were led by Rollo.", 0.0),
+    ("When did William conquer England?", "In 1066, William conquered England.", 0.0),
+    ("When did Harold conquer England?", "England was conquered by Harold in 1066.", 0.0),
+    ("What should replace the bracketed fields in the Apache License boilerplate notice?",
+     "To apply the Apache License to your work, attach the following boilerplate notice, with "
+     "the fields enclosed by brackets replaced with your own identifying information.", 0.0),
+    # after "what" or "which" a noun, not a verb: "sanctions", "company"
+    ("What sanctions has Belarus been hit with?",
+     "All of this has landed Belarus with nearly equivalent sanctions to Russia.", 0.0),
+    ("Which company is Apple working with?", "Apple is working with Zeiss, the company said.",
+     0.0),
+    ("Who did Emma marry?", "Emma married King Ethelred.", 0.0),
+])
+def test_role_swap(question, sentence, swapped):
+    assert role_swap(question, sentence) == swapped
+
+
+def test_a_role_swap_refuses_whatever_the_model_says():
+    from assistant.abstention import FEATURES, AbstentionEvidence, decide
+
+    values = dict.fromkeys(FEATURES, 1.0) | {"negation_flip": 0.0, "opposite_swap": 0.0}
+    weights = (0.0,) + (1.0,) * len(FEATURES)
+    refused = decide(AbstentionEvidence(coverage=1.0, role_swap=1.0, **values), weights, 0.5)
+    assert not refused.answerable and refused.contradicted and refused.probability > 0.5
