@@ -621,8 +621,9 @@ def role_swap(question: str, sentence: str) -> float:
     """1 when the sentence gives a name of the question the other role beside the same verb:
     "Who replaced the Normans?" against "The Normans replaced the Anglo-Saxons" (the asked-for
     object is the sentence's subject); "When did King Harold conquer England?" against "William
-    conquered England, killing King Harold" (the question's subject is the sentence's object).
-    A "by" after the verb (a passive) is no swap."""
+    conquered England, killing King Harold" (the question's subject is the sentence's object), or
+    "When did Richard II flee to Normandy?" against "Ethelred fled to Normandy" (another name
+    does it). A "by" after the verb (a passive) is no swap."""
     written = words(question)
     lowered = tokens(question)
     said = [stem(t) for t in tokens(sentence)]
@@ -665,6 +666,13 @@ def role_swap(question: str, sentence: str) -> float:
         if verb not in said:
             return 0.0
         said_verb = said.index(verb)
+        named = [stem(lowered[i]) for i in names]
+        if not any(name in said for name in named):
+            # another name does it: "When did Richard II flee?" / "... Ethelred fled to ..."
+            doer = said_words[said_verb - 1] if said_verb > 1 else ""
+            written_doer = words(sentence)[said_verb - 1] if doer else ""
+            return float(written_doer[:1].isupper() and doer not in lowered
+                         and doer not in stopwords())
         for i in names:
             places = [k for k, s in enumerate(said) if s == stem(lowered[i])]
             if (places and min(places) > said_verb and min(places) - said_verb <= _OBJECT_REACH

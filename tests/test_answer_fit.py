@@ -295,6 +295,12 @@ def test_how_many_reasons_asks_for_a_number_not_the_reasons():
     # the question's subject is the sentence's object
     ("When did King Harold II conquer England?",
      "In 1066, Duke William II of Normandy conquered England killing King Harold II.", 1.0),
+    # another name does what the question's subject did
+    ("When did Richard II flee to Normandy?",
+     "Because of this, Ethelred fled to Normandy in 1013.", 1.0),
+    ("When did Richard II flee to Normandy?", "Because of this, he fled to Normandy in 1013.",
+     0.0),
+    ("When did Obama sign the order?", "The order that President Obama signed in January.", 0.0),
     # the same roles, a passive, a name far from the verb: no swap
     ("Who replaced the Anglo-Saxons as the ruling class?",
      "The invading Normans and their descendants replaced the Anglo-Saxons as the ruling class.",
