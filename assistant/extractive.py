@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.abstention import AbstentionEvidence
 from assistant.answer_fit import (
+    AnswerKind,
     AskedKind,
     asked_kind,
     figure_missing,
@@ -58,6 +59,12 @@ _CAUSAL = re.compile(
 # text in a document that looks like our citation markers would forge citations in the answer
 _MARKER_LIKE = re.compile(r"\[\s*\d+\s*\]")
 _SENTENCE_END = ('.', '!', '"', '”', '’', "'", ')')
+# a number answers these only when its sentence, or the best sentence it completes, names the
+# thing asked about: "How much in damages is ZeniMax seeking?" is not answered by "$19 billion
+# acquisition of WhatsApp", while "It's valued at $150,000." completes "Lupita Nyong'o's Oscar
+# dress ... was stolen". Dev: 2 unanswerable questions refused, no answerable one.
+_QUANTITIES = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
+                         AnswerKind.MEASURE})
 # a sentence that asks or leaves open rather than states ("Now the question is whether ...")
 _UNRESOLVED = re.compile(r"\?\s*[”\"’']?\s*$|\b(question is|remains? (to be seen|unclear)|"
                          r"unclear (whether|if)|it is not (known|clear))\b", re.I)
@@ -146,6 +153,7 @@ _FOCUS = re.compile(
 _FOCUS_AFTER_BE = re.compile(r"^\s*(?:what|which)\s+(?:is|was|are|were)\s+(?P<phrase>[^?]+)", re.I)
 # focus words that only name the kind of answer; the answer-type check covers them
 _ANSWER_KIND_WORDS = {"year", "date", "day", "month", "time", "number", "percentage", "percent",
+                      "share", "proportion", "fraction",
                       "amount", "age", "kind", "type", "sort", "name", "much", "many", "in",
                       "condition", "conditions", "circumstance", "circumstances", "case", "cases",
                       "reason", "reasons", "way", "ways", "manner", "extent"}
@@ -169,12 +177,15 @@ def question_focus(question: str) -> list[str]:
 
 def _focus_coverage(focus: list[str], sentence: str) -> float:
     """Share of the focus words found in the sentence, a word counting when it occurs inside
-    a sentence word ("pixel" in "megapixels") or shares its stem."""
+    a sentence word ("pixel" in "megapixels"), shares its stem, or is the name of a people
+    made from a place's name in the sentence ("Belarusians" from "Belarus")."""
     if not focus:
         return 1.0
     sentence_tokens = tokens(sentence)
     stems = {stem(w) for w in sentence_tokens}
-    found = sum(1 for f in focus if stem(f) in stems or any(f in w for w in sentence_tokens))
+    found = sum(1 for f in focus if stem(f) in stems or any(
+        f in w or (len(w) >= 5 and f.startswith(w) and len(f) - len(w) <= 4)
+        for w in sentence_tokens))
     return found / len(focus)
 
 
@@ -313,7 +324,9 @@ class ExtractiveAnswerer:
         if not ranked:
             return None
         best = ranked[0]
-        answer_type = best.kind_partner.answer_type if best.kind_partner else best.answer_type
+        answering = best.kind_partner or best  # the sentence that holds the answer's kind
+        answer_type = answering.answer_type
+        asked = asked_kind(question)
         question_stems = content_stems(question)
         weights = self.idf(question_stems)
         total_weight = sum(weights.values()) or 1.0
@@ -340,7 +353,8 @@ class ExtractiveAnswerer:
                 question, f"{best.retrieved.chunk.title or ''}\n{best.retrieved.chunk.text}"),
             other_document=float(bool(outright) and best.doc_id not in outright),
             # the fit scored above, of the best sentence or of its kind partner
-            kind_found=not asked_kind(question).lacks(answer_type),
+            kind_found=not asked.lacks(answer_type) and not (
+                asked.kind in _QUANTITIES and max(best.focus, answering.focus) == 0.0),
         )
 
     # --- selection -------------------------------------------------------------------------

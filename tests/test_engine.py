@@ -257,6 +257,19 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
      "Who gave a definition of linear bounded automata in 1970?", "figure_missing",
      "names a year or number",
      "Who gave a definition of linear bounded automata in 1960?", "Myhill"),
+    # a name of the question in the other role beside the same verb
+    ("Conquest\n\nIn 1066, Duke William of Normandy conquered England, killing King Harold at "
+     "the Battle of Hastings. The Normans built castles across the country.\n",
+     "When did King Harold conquer England?", "contradicted",
+     "states the opposite of what is asked",
+     "When did Duke William conquer England?", "1066"),
+    # the amount is about something other than what the question asks
+    ("Lawsuit\n\nZenith, which is seeking an order from a court against Orbital, says its "
+     "headset code was copied before Orbital's $2 billion acquisition of Pixelware. The trial "
+     "opens in Dallas next week.\n",
+     "How much in damages is Zenith seeking from Orbital?", "kind_missing",
+     "holds no answer of the kind asked for",
+     "How much did Orbital pay for Pixelware?", "$2 billion"),
 ])
 def test_a_near_miss_that_a_rule_catches_is_refused_and_its_counterpart_answered(
         text, refused_question, rule, message, answered_question, expected, tmp_path, embedder):
