@@ -93,8 +93,11 @@ def tokens(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
+    """The words that carry content. A capital letter standing alone is a name ("the classes L
+    and P", "vitamin C", "Plan B"); other single letters are not."""
     stops = stopwords()
-    return [t for t in tokens(text) if t not in stops and (len(t) > 1 or t.isdigit())]
+    return [t for w, t in zip(words(text), tokens(text), strict=True)
+            if t not in stops and (len(t) > 1 or t.isdigit() or w.isupper())]
 
 
 def content_stems(text: str) -> set[str]:

@@ -11,7 +11,7 @@ from assistant.cleaning import (
     is_boilerplate_line,
     remove_furniture_lines,
 )
-from assistant.text import sentence_spans
+from assistant.text import content_words, sentence_spans
 from eval.segmenter_cases import CASES
 
 # Furniture phrases that must not reach any indexed passage (used by tests/test_ingest.py).
@@ -325,3 +325,11 @@ KNOWN_MISSES = {"The law applies to Ala., Ga. and Miss.", "He paused... Then he 
 def test_segmenter_cases(text, gold):
     found = [re.sub(r"\s+", " ", text[s:e]) for s, e in sentence_spans(text)]
     assert found == [re.sub(r"\s+", " ", g).strip() for g in gold]
+
+
+def test_a_capital_letter_standing_alone_is_a_content_word():
+    # "the classes L and P", "Plan B": names, which retrieval and coverage must see
+    assert content_words("What lies between L and P?") == ["lies", "l", "p"]
+    assert content_words("Is Plan B ready?") == ["plan", "b", "ready"]
+    # the pronoun, the article and a letter written small are not
+    assert content_words("I saw a dog, as in item (b).") == ["saw", "dog", "item"]
