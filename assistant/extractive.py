@@ -17,6 +17,7 @@ from assistant.answer_fit import (
     AnswerKind,
     AskedKind,
     asked_kind,
+    expected_kind,
     figure_missing,
     negation_flip,
     opposite_swap,
@@ -151,6 +152,7 @@ _FOCUS = re.compile(
     r"(?P<phrase>.+?)(?:\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|"
     r"should|may|might|must)\b|[?]|$)", re.I)
 _FOCUS_AFTER_BE = re.compile(r"^\s*(?:what|which)\s+(?:is|was|are|were)\s+(?P<phrase>[^?]+)", re.I)
+_WHICH_THING = re.compile(r"^\s*(?:what|which)\b", re.I)
 # focus words that only name the kind of answer; the answer-type check covers them
 _ANSWER_KIND_WORDS = {"year", "date", "day", "month", "time", "number", "percentage", "percent",
                       "share", "proportion", "fraction",
@@ -172,6 +174,11 @@ def question_focus(question: str) -> list[str]:
         phrase = after_be.group("phrase") if after_be else ""
         limit = 4
     focus = [w for w in content_words(phrase) if w not in _ANSWER_KIND_WORDS]
+    if (match and len(phrase.split()) == 1 and limit == 4 and _WHICH_THING.match(question)
+            and expected_kind(question) not in _QUANTITIES):
+        # "Which issue did Obama name ...?": the noun is the kind of thing the answer is, and
+        # a sentence about "the issue" rarely names it (dev: +1 news answer)
+        return []
     return focus[:limit]
 
 

@@ -329,3 +329,18 @@ def test_a_role_swap_refuses_whatever_the_model_says():
     weights = (0.0,) + (1.0,) * len(FEATURES)
     refused = decide(AbstentionEvidence(coverage=1.0, role_swap=1.0, **values), weights, 0.5)
     assert not refused.answerable and refused.contradicted and refused.probability > 0.5
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("How much RAM does the Raspberry Pi 3 have?", ["ram"]),
+    ("What CVE identifier was assigned to the flaw?", ["cve", "identifier"]),
+    # the noun after "which" is the kind of thing the answer is, not something it mentions
+    ("Which issue did Obama call the biggest frustration of his presidency?", []),
+    ("Which computer did Edward Lorenz use?", []),
+    # for an amount it is the thing measured
+    ("What area was the dam built to protect?", ["area"]),
+])
+def test_question_focus(question, focus):
+    from assistant.extractive import question_focus
+
+    assert question_focus(question) == focus
