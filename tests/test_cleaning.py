@@ -296,6 +296,15 @@ def test_a_full_stop_before_a_lower_case_word_is_an_abbreviation():
         "iPhone sales rose.", "iv. the last item of a list"]
 
 
+def test_an_exclamation_or_question_before_a_lower_case_word_ends_no_sentence():
+    # Lewis Carroll, Alice's Adventures in Wonderland, chapter I (Project Gutenberg)
+    text = ("She felt that she was dozing off, when suddenly, thump! thump! down she came upon "
+            "a heap of sticks and dry leaves, and the fall was over. Was it over? Yes.")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "She felt that she was dozing off, when suddenly, thump! thump! down she came upon a "
+        "heap of sticks and dry leaves, and the fall was over.", "Was it over?", "Yes."]
+
+
 def test_sentence_spans_are_offsets_into_the_text():
     text = hard_wrapped(LICENCE_PARAGRAPHS)
     for start, end in sentence_spans(text):
