@@ -25,7 +25,8 @@ TOKEN_COUNTS_PENDING_META_KEY = "sentence_token_counts_pending"
 _SEGMENTER_PROBE = (
     "Mr. Smith met Dr. Jones at 3 p.m. on Jan. 5. “Are we able to win?” he asked. “No.”\n"
     "Headline without a stop\nThe U.S. economy grew 2.5% in 2020, officials said. It was "
-    "slow! Why? Because (as noted) demand fell... Prices rose; wages did not."
+    "slow! Why? Because (as noted) demand fell... Prices rose; wages did not. It fell, thump! "
+    "down it came."
 )
 Encode = Callable[[list[str]], np.ndarray]
 
