@@ -84,6 +84,9 @@ _DIMENSIONS = {
     "high": ("high", "height", "tall", "altitude", "elevation"),
     "deep": ("deep", "depth"),
     "thick": ("thick", "thickness"),
+    # an age is stated beside its word ("67-year-old", "aged 67", "at the age of 67"): "three
+    # little sisters" is a count
+    "old": ("old", "aged", "age", "ages"),
 }
 _HOW_DIMENSION = re.compile(rf"^\s*how ({'|'.join(_DIMENSIONS)})\s+(is|are|was|were)\b", re.I)
 _DIMENSION_WINDOW = 3

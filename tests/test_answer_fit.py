@@ -247,6 +247,12 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     ("How wide is the valley?", "The valley is up to 40 km wide.", 1.0, False),
     ("How high is the dam?", "The dam reaches a height of 285 m.", 1.0, False),
     ("How wide is the valley?", "It flows north.", 0.0, True),
+    # an age is a number beside "old", "aged" or "age"; a count of people is not one
+    ("How old is Alexander Lukashenko?", "67-year-old Alexander Lukashenko will be pressed.",
+     1.0, False),
+    ("How old was the captain?", "The captain, aged 54, refused.", 1.0, False),
+    ("How old is Alice's sister?", "And so these three little sisters were learning to draw.",
+     0.5, True),
     # a sentence that does not mention the thing leaves the question to the model
     ("What was the name of the gunman?", "Police in Louisiana searched the house.", 0.5, False),
 ])
