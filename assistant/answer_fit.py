@@ -30,6 +30,7 @@ class AnswerKind(Enum):
     PLACE = "place"
     CONDITION = "condition"  # under what conditions / circumstances ...
     FREQUENCY = "frequency"  # how often ...
+    COLOUR = "colour"  # what colour ...
     ANY = "any"
 
 
@@ -150,8 +151,25 @@ _RELATIVE_TIME = re.compile(
     r"\b(after|before|since|until|till|upon|during|within|once|whenever|as soon as|as of|"
     r"prior to|following|at the time|at the (start|end|beginning)|dated?|days?|weeks?|"
     r"months?|years?|hours?|minutes?|immediately|automatically)\b", re.I)
+# "In what year ...?" is answered by a year, a decade or a century, less so by a year told
+# relative to another ("the following year"), and not by a month, a day or "a minute later"
+_ASKS_YEAR = re.compile(r"^\s*(?:in\s+|during\s+)?(?:what|which)\s+(?:year|decade|century)\b",
+                        re.I)
+_YEAR_TIME = re.compile(r"\b((1[0-9]{3}|20[0-9]{2})s?|\d{1,2}(st|nd|rd|th) centur(y|ies)|"
+                        r"centur(y|ies)|decades?|\d0s|(ad|bc|bce|ce)\s?\d{1,4}|"
+                        r"\d{1,4}\s?(ad|bc|bce))\b", re.I)
+_YEAR_RELATIVE = re.compile(r"\b(last|next|this|that|previous|following|same) year\b|"
+                            r"\byears? (ago|earlier|later|before|after)\b", re.I)
 _DURATION = re.compile(r"\b(since|for|over|throughout)\b.{0,40}?\b((1[0-9]{3}|20[0-9]{2})|decades?|"
                        r"centur(y|ies)|years?|months?|weeks?|days?|hours?|ages|long)\b", re.I)
+# the colour terms of English (basic terms and common shades), which answer "what colour"
+_ASKS_COLOUR = re.compile(r"^\s*(?:what|which)\s+colou?rs?\b", re.I)
+_COLOUR = re.compile(
+    r"\b(red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|silver|"
+    r"gold|golden|beige|crimson|scarlet|navy|turquoise|maroon|tan|ivory|cream|bronze|copper|"
+    r"indigo|lilac|magenta|cyan|khaki|amber|emerald|ginger|blond|blonde|auburn|"
+    r"(red|yellow|green|blue|purpl|pink|brown|black|whit|gre[ay])(dish|ish)|colou?rless)\b",
+    re.I)
 _FREQUENCY = re.compile(r"\b(hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|"
                         r"annually|every|each|once|twice|thrice|times|always|usually|often|"
                         r"seldom|rarely|never|sometimes|occasionally|regularly|per (day|week|"
@@ -269,6 +287,8 @@ def expected_kind(question: str) -> AnswerKind:
         return AnswerKind.MONEY if _MONEY_VERBS.search(question) else AnswerKind.MEASURE
     if _HOW_OFTEN.search(question):
         return AnswerKind.FREQUENCY
+    if _ASKS_COLOUR.search(question):
+        return AnswerKind.COLOUR
     if _HOW_MANY.search(question):
         return AnswerKind.MONEY if _HOW_MANY_MONEY.search(question) else AnswerKind.COUNT
     if _HOW_MEASURE.search(question):
@@ -311,7 +331,7 @@ def _has_count(sentence: str) -> bool:
 # the thing mentioned with no name beside it is certainly no answer (AskedKind.named).
 DECISIVE_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
                             AnswerKind.MEASURE, AnswerKind.TIME, AnswerKind.CONDITION,
-                            AnswerKind.FREQUENCY})
+                            AnswerKind.FREQUENCY, AnswerKind.COLOUR})
 # Kinds whose full fit is itself the answer (a currency amount, a percentage, a number beside
 # the counted noun), unlike a year or a bare number, which headers, bylines and addresses are
 # full of: only these may be taken from a sentence other than the one that names the subject
@@ -327,7 +347,7 @@ class AskedKind:
     kind: AnswerKind
     # the numbers the question already holds (a pattern), which cannot be the number asked for
     asked_numbers: re.Pattern[str] | None = None
-    asked_stems: frozenset[str] = frozenset()  # for a name: the question's own words
+    asked_stems: frozenset[str] = frozenset()  # for a name or colour: the question's own words
     # for "how many": the stems of the words that may name what is counted ("Belarusian
     # soldiers", "pearls decorated Lupita")
     counted: frozenset[str] = frozenset()
@@ -336,6 +356,7 @@ class AskedKind:
     named: str = ""
     # for "How wide is ...?": the words a width is stated with (_DIMENSIONS)
     dimension: frozenset[str] = frozenset()
+    year: bool = False  # "In what year ...?" (_ASKS_YEAR)
 
     @property
     def decisive(self) -> bool:
@@ -379,9 +400,15 @@ class AskedKind:
             return 0.5 if _DURATION.search(sentence) else 0.0
         if kind is AnswerKind.FREQUENCY:
             return 1.0 if _FREQUENCY.search(sentence) or _has_count(sentence) else 0.0
+        if kind is AnswerKind.COLOUR:  # not one the question holds ("the White Rabbit")
+            return 1.0 if any(stem(m.group(0)) not in self.asked_stems
+                              for m in _COLOUR.finditer(sentence)) else 0.0
         if kind is AnswerKind.CONDITION:
             return 1.0 if _CONDITIONAL.search(sentence) else 0.0
         if kind is AnswerKind.TIME:
+            if self.year:
+                return (1.0 if _YEAR_TIME.search(sentence)
+                        else 0.5 if _YEAR_RELATIVE.search(sentence) else 0.0)
             if _STRONG_TIME.search(sentence):
                 return 1.0
             return 0.5 if _RELATIVE_TIME.search(sentence) else 0.0
@@ -518,12 +545,13 @@ def asked_kind(question: str) -> AskedKind:
                            else frozenset())
         asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
                                                   for m in _COUNT_WORDS.finditer(question)}
+        year = kind is AnswerKind.TIME and bool(_ASKS_YEAR.match(question_core(question)))
         if not asked:
-            return AskedKind(kind, counted=counted, dimension=dimension_words)
+            return AskedKind(kind, counted=counted, dimension=dimension_words, year=year)
         pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
         return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
-                         counted=counted, dimension=dimension_words)
-    if kind in (AnswerKind.NAME, AnswerKind.PLACE):
+                         counted=counted, dimension=dimension_words, year=year)
+    if kind in (AnswerKind.NAME, AnswerKind.PLACE, AnswerKind.COLOUR):
         return AskedKind(kind, asked_stems=frozenset(stem(w) for w in words(question)),
                          named=_named_thing(question) if kind is AnswerKind.NAME else "")
     return AskedKind(kind)

@@ -253,6 +253,19 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     ("How old was the captain?", "The captain, aged 54, refused.", 1.0, False),
     ("How old is Alice's sister?", "And so these three little sisters were learning to draw.",
      0.5, True),
+    # "what year" is answered by a year, a decade or a century; not by a month or a minute
+    ("In what year was Alice born?", "After a minute or two she walked on.", 0.0, True),
+    ("In what year was Alice born?", "As this is May it won't be raving mad.", 0.0, True),
+    ("In what year was Alice born?", "Alice was born in 1852.", 1.0, False),
+    ("What year did the war end?", "The war ended the following year.", 0.5, False),
+    ("What century did the French adopt it?", "It was adopted in the 12th century.", 1.0,
+     False),
+    # "what colour" by a colour term
+    ("What colour was the Cheshire Cat?", "It's a Cheshire cat, said the Duchess.", 0.0, True),
+    ("What color is the new logo?", "The new logo is a greenish circle.", 1.0, False),
+    ("What colour were the White Rabbit's eyes?", "The White Rabbit ran past.", 0.0, True),
+    ("What colour were the White Rabbit's eyes?", "A White Rabbit with pink eyes ran past.", 1.0,
+     False),
     # a sentence that does not mention the thing leaves the question to the model
     ("What was the name of the gunman?", "Police in Louisiana searched the house.", 0.5, False),
 ])
