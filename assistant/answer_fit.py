@@ -552,7 +552,7 @@ def asked_kind(question: str) -> AskedKind:
         return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
                          counted=counted, dimension=dimension_words, year=year)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE, AnswerKind.COLOUR):
-        return AskedKind(kind, asked_stems=frozenset(stem(w) for w in words(question)),
+        return AskedKind(kind, asked_stems=frozenset(stem(t) for t in tokens(question)),
                          named=_named_thing(question) if kind is AnswerKind.NAME else "")
     return AskedKind(kind)
 

@@ -104,13 +104,16 @@ def load_corpus(name: str, data_dir: Path = DATA_DIR) -> Corpus:
     if name == "legal":
         return Corpus(name, "more licence texts (hard-wrapped plain text)", docs,
                       load_questions(QUESTIONS_DIR / "legal.jsonl"))
+    if name == "books":
+        return Corpus(name, "public-domain novels (plain text)", docs,
+                      load_questions(QUESTIONS_DIR / "books.jsonl"))
     if name == "squad":
         return Corpus(name, "encyclopedia articles, SQuAD 2.0 crowd questions", docs,
                       load_questions(base / "questions.jsonl"))
     raise SystemExit(f"unknown corpus {name!r}; use one of {', '.join(CORPORA)}")
 
 
-CORPORA = ("seed", "news", "licences", "legal", "squad")
+CORPORA = ("seed", "news", "licences", "legal", "squad", "books")
 
 
 def integrity_problems(corpus: Corpus) -> list[str]:

@@ -7,6 +7,8 @@ Sources (nothing fetched is committed; see eval/benchmark/README.md for how to f
 - news: real news web pages with their boilerplate, mozilla/readability's test pages
   (`source.html`), with the main-content ground truth from its `expected.html`;
 - licences: hard-wrapped licence texts from /usr/share/common-licenses (Debian base-files);
+- books: two public-domain novels from Project Gutenberg, in the small public repositories
+  clocasto/HaikuGenerator and Axios-HQ/alice-count (BOOKS);
 - squad: SQuAD 2.0 dev articles with their crowd-written questions (answerable and adversarial
   unanswerable) from the small copy in appcoreopc/squad2controlled.
 
@@ -44,6 +46,11 @@ NEWS_PAGES = [
 LICENCES = ["GPL-3", "GPL-2", "LGPL-2.1", "Apache-2.0", "MPL-2.0", "GFDL-1.3", "Artistic"]
 # a second set of licence texts with questions written for it: same kind, other documents
 MORE_LICENCES = ["LGPL-3", "CC0-1.0", "BSD", "MPL-1.1", "GPL-1"]
+# public-domain books (Project Gutenberg plain text) kept in small public repositories:
+# (mirror, path in it, file name here). Pride and Prejudice is hard-wrapped dialogue;
+# Alice's Adventures in Wonderland has a paragraph a line and keeps the Gutenberg start line.
+BOOKS = [("clocasto+HaikuGenerator", "pg1342.txt", "pride_and_prejudice.txt"),
+         ("Axios-HQ+alice-count", "alice_in_wonderland.txt", "alice_in_wonderland.txt")]
 SQUAD_REPO = "appcoreopc+squad2controlled"
 SQUAD_FILES = ["dev-v2.0.json", "train-v2.0.json"]  # both hold SQuAD 2.0 dev-set articles
 SQUAD_PER_ARTICLE = 100  # questions kept per article (those with the smallest id hashes);
@@ -113,6 +120,13 @@ def prepare_legal(out: Path, _mirror: Path) -> int:
     return len(MORE_LICENCES)
 
 
+def prepare_books(out: Path, mirror: Path) -> int:
+    docs = _fresh(out / "docs")
+    for repo_name, path, name in BOOKS:
+        (docs / name).write_bytes(git_show(mirror_repo(mirror, repo_name), path))
+    return len(BOOKS)
+
+
 def squad_slug(title: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_")
 
@@ -150,7 +164,7 @@ def prepare_squad(out: Path, mirror: Path, per_article: int = SQUAD_PER_ARTICLE)
 
 
 PREPARERS = {"seed": prepare_seed, "news": prepare_news, "licences": prepare_licences,
-             "squad": prepare_squad, "legal": prepare_legal}
+             "squad": prepare_squad, "legal": prepare_legal, "books": prepare_books}
 
 
 def main(argv: list[str] | None = None) -> int:
