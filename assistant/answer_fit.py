@@ -112,10 +112,19 @@ _PHRASE_END = {"is", "was", "are", "were", "did", "does", "do", "has", "have", "
                "would", "can", "could", "should", "of", "for", "in", "on", "at", "that", "which",
                "as", "to", "by", "with", "from"}
 
+_MONEY_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+                       r"a|a few|several")
 _CURRENCY = re.compile(
     r"[$€£¥₹₽]\s?\d|\d\s?[$€£¥₹₽]|\b\d[\d,.]*\s*(?:million|billion|trillion|m|bn|k)?\s*"
     r"(?:dollars?|euros?|pounds?|yen|yuan|rupees?|roubles?|rubles?|francs?|marks?|cents?|pence|"
-    r"usd|eur|gbp|chf)\b|\b(?:dollars?|euros?|pounds?)\b", re.I)
+    r"usd|eur|gbp|chf)\b|\b(?:dollars?|euros?|pounds?)\b|"
+    # the money of older texts, and an income stated as so much a year ("four or five thousand
+    # a year", "ten thousand a year", "5 thousand per annum")
+    r"\b(?:shillings?|guineas?|sixpence|twopence|crowns?|sovereigns?|livres?|florins?|ducats?|"
+    r"sous|pesos?|lire)\b|"
+    rf"\b(?:\d[\d,]*|(?:{_MONEY_NUMBER_WORDS})(?:\s+or\s+(?:{_MONEY_NUMBER_WORDS}))?)"
+    r"\s+(?:thousand|hundred)\s+(?:a|per)\s+(?:year|annum)\b", re.I)
 _PERCENT_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
                   r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
 _PERCENT_UNIT = r"(?:%|per ?cent\b|percent\b|percentage points?\b)"

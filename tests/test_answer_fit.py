@@ -245,6 +245,11 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     # a name the question holds in the possessive names nothing new
     ("What was the name of the Queen's executioner?",
      "“She’s in prison,” the Queen said to the executioner.", 0.0, True),
+    # money of older texts, and an income as so much a year
+    ("What is the yearly income of the young man?",
+     "A single man of large fortune; four or\nfive thousand a year.", 1.0, False),
+    ("How much did the cook pay for the bread?", "She paid sixpence for it.", 1.0, False),
+    ("What is the yearly income of the young man?", "He came in 1990, a year late.", 0.0, True),
     # a width or height is a number beside the word it is stated with
     ("How wide is the valley?", "The river, 86 km long, flows through a wide valley.", 0.5, True),
     ("How wide is the valley?", "The valley is up to 40 km wide.", 1.0, False),
