@@ -66,6 +66,12 @@ _SENTENCE_END = ('.', '!', '"', '”', '’', "'", ')')
 # dress ... was stolen". Dev: 2 unanswerable questions refused, no answerable one.
 _QUANTITIES = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
                          AnswerKind.MEASURE})
+# so does a colour ("What colour was the Hatter's hat?" is not answered by "Both changed
+# colour, one looked white, the other red": dev +1 novel question, none lost)
+_ABOUT_THE_FOCUS = _QUANTITIES | {AnswerKind.COLOUR}
+# "What colour was the Hatter's hat?": the thing is named after the verb
+_WHAT_COLOUR = re.compile(r"^\s*(?:what|which)\s+colou?rs?\s+(?:is|was|are|were)\s+"
+                          r"(?P<phrase>[^?]+)", re.I)
 # a sentence that asks or leaves open rather than states ("Now the question is whether ...")
 _UNRESOLVED = re.compile(r"\?\s*[”\"’']?\s*$|\b(question is|remains? (to be seen|unclear)|"
                          r"unclear (whether|if)|it is not (known|clear))\b", re.I)
@@ -165,6 +171,9 @@ def question_focus(question: str) -> list[str]:
     """The words naming what is asked for: "How much RAM does ..." -> ["ram"], "What CVE
     identifier was ..." -> ["cve", "identifier"], "What was X's annual revenue?" -> ["x",
     "annual", "revenue"]. An answer has to say something about them."""
+    colour = _WHAT_COLOUR.match(question)
+    if colour:
+        return content_words(colour.group("phrase"))[:4]
     match = _FOCUS.match(question)
     phrase = match.group("phrase") if match else ""
     # without an auxiliary verb the phrase runs on into the rest of the question
@@ -361,7 +370,7 @@ class ExtractiveAnswerer:
             other_document=float(bool(outright) and best.doc_id not in outright),
             # the fit scored above, of the best sentence or of its kind partner
             kind_found=not asked.lacks(answer_type) and not (
-                asked.kind in _QUANTITIES and max(best.focus, answering.focus) == 0.0),
+                asked.kind in _ABOUT_THE_FOCUS and max(best.focus, answering.focus) == 0.0),
         )
 
     # --- selection -------------------------------------------------------------------------

@@ -369,6 +369,8 @@ def test_a_role_swap_refuses_whatever_the_model_says():
     ("Which computer did Edward Lorenz use?", []),
     # for an amount it is the thing measured
     ("What area was the dam built to protect?", ["area"]),
+    # for a colour, the thing coloured
+    ("What colour was the Hatter's hat?", ["hatter", "hat"]),
 ])
 def test_question_focus(question, focus):
     from assistant.extractive import question_focus
