@@ -125,7 +125,7 @@ def decide(evidence: AbstentionEvidence | None, weights: tuple[float, ...],
     # Nor is a best sentence that states the opposite of what is asked: on the dev halves it
     # did so for 13 unanswerable questions and no answerable one, which the fitted weights,
     # small for evidence this rare, let through.
-    # Role swaps joined these later: 4 unanswerable dev questions, no answerable one.
+    # Role swaps joined these later: 5 unanswerable dev questions, no answerable one.
     # So is one whose passage lacks a year or quantity the question names ("Who won the 2022
     # World Cup?"): 2 more unanswerable dev questions, no answerable one.
     # So is a best sentence from a document other than the ones the question names ("Who

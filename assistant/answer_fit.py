@@ -646,7 +646,6 @@ def opposite_swap(question: str, sentence: str) -> float:
     return 0.0
 
 
-
 # the auxiliaries that may stand between a wh-word and its verb ("What was absorbed into ...")
 _WH_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "do", "does",
                              "did"})
