@@ -86,18 +86,23 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def _token(word: str) -> str:
+    token = word.lower().replace("’", "'")
+    return token[:-2] if token.endswith("'s") else token
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; a possessive 's is dropped, as the FTS5 tokenizer splits it off."""
-    found = (t.lower().replace("’", "'") for t in words(text))
-    return [t[:-2] if t.endswith("'s") else t for t in found]
+    return [_token(word) for word in words(text)]
 
 
 def content_words(text: str) -> list[str]:
     """The words that carry content. A capital letter standing alone is a name ("the classes L
     and P", "vitamin C", "Plan B"); other single letters are not."""
     stops = stopwords()
-    return [t for w, t in zip(words(text), tokens(text), strict=True)
-            if t not in stops and (len(t) > 1 or t.isdigit() or w.isupper())]
+    found = ((word, _token(word)) for word in words(text))
+    return [token for word, token in found
+            if token not in stops and (len(token) > 1 or token.isdigit() or word.isupper())]
 
 
 def content_stems(text: str) -> set[str]:
