@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.chunking import count_tokens, tokens_within
 from assistant.errors import InvalidHistoryError
-from assistant.text import content_words, tokens
+from assistant.text import content_words, tokens, words
 
 Turn = tuple[str, str]
 ROLES = {"user", "assistant"}
@@ -15,6 +15,9 @@ _REFERRING_WORDS = {
     "it", "its", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "this",
     "that", "these", "those", "there", "then", "such", "the same", "former", "latter",
 }
+# pronouns that stand for a person, whom an earlier question names ("it" may stand for any
+# thing: "When was it conducted?" after "What did the Chatham House poll find?" needs "poll")
+_PERSONAL_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
 _FOLLOW_UP_OPENERS = ("and ", "but ", "so ", "what about", "how about", "why not", "also ",
                       "what else", "anything else", "and?", "why?", "how?", "when?", "where?")
 # question words and light verbs that say nothing about the topic of any corpus
@@ -98,11 +101,24 @@ def rewrite_standalone(question: str, turns: list[Turn]) -> str:
     return _carry(question, standalone_previous)
 
 
+def _written_names(text: str) -> dict[str, str]:
+    """The capitalised words past the first, by token, as written: the names a pronoun of a
+    follow-up may stand for."""
+    return {tokens(word)[0]: word.removesuffix("'s").removesuffix("’s")
+            for word in words(text)[1:] if word[:1].isupper()}
+
+
 def _carry(question: str, previous: str) -> str:
     if not previous or not is_follow_up(question):
         return question
     present = set(content_words(question))
     carried = [w for w in dict.fromkeys(_topic_terms(previous)) if w not in present]
+    names = _written_names(previous)
+    if _topic_terms(question) and _PERSONAL_PRONOUNS & set(tokens(question)):
+        # "Where is his estate?" after "How much a year does Darcy have?": the pronoun stands
+        # for the person named, and the earlier question's other words are not this one's topic
+        # (while "And in Russia?" after "How many soldiers does Belarus have?" keeps "soldiers")
+        carried = [w for w in carried if w in names] or carried
     if not carried:
         return question
-    return f"{question.strip()} ({' '.join(carried)})"
+    return f"{question.strip()} ({' '.join(names.get(w, w) for w in carried)})"

@@ -166,6 +166,21 @@ def test_a_question_that_names_its_own_topic_is_not_a_follow_up(seed_assistant):
     assert "chatham" not in answer.standalone_question.lower()
 
 
+def test_a_pronoun_for_a_person_carries_the_name_and_not_the_last_topic():
+    from assistant.conversation import rewrite_standalone
+
+    darcy = [("user", "Who is Mr. Darcy?"), ("assistant", "A friend of Mr. Bingley."),
+             ("user", "How much a year does he have?"), ("assistant", "Ten thousand a year.")]
+    assert rewrite_standalone("Where is his estate?", darcy) == "Where is his estate? (Darcy)"
+    # "it" may stand for a thing the earlier question names with a common noun
+    poll = [("user", "What did the Chatham House poll find?"), ("assistant", "A poll in June.")]
+    assert rewrite_standalone("When was it conducted?", poll) == (
+        "When was it conducted? (Chatham House poll)")
+    # with no pronoun, a follow-up keeps the earlier topic
+    soldiers = [("user", "How many soldiers does Belarus have?"), ("assistant", "About 45,000.")]
+    assert rewrite_standalone("And in Russia?", soldiers) == "And in Russia? (soldiers Belarus)"
+
+
 def test_a_question_in_another_language_gets_a_language_message(seed_assistant):
     answer = seed_assistant.ask("Warum hat Lukaschenko keine Truppen geschickt?")
     assert answer.abstained and "English" in answer.text
