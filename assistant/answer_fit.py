@@ -92,6 +92,8 @@ _DIMENSIONS = {
     # little sisters" is a count
     "old": ("old", "aged", "age", "ages"),
 }
+# an age set off after a name: "Eloise Parry, 21, died", "Mr Mugabe (93) said"
+_AGE_AFTER_NAME = re.compile(r"\b[A-Z][\w'’-]*,\s\d{1,3},|\b[A-Z][\w'’-]*\s\(\d{1,3}\)")
 _HOW_DIMENSION = re.compile(rf"^\s*how ({'|'.join(_DIMENSIONS)})\s+(is|are|was|were)\b", re.I)
 _DIMENSION_WINDOW = 3
 _UNDER_CONDITION = re.compile(r"\b(under|in|on|with) (what|which) (conditions?|circumstances?|"
@@ -465,7 +467,11 @@ class AskedKind:
         return fit < 1.0 if self.kind is AnswerKind.MONEY or self.dimension else fit == 0.0
 
     def _measures(self, sentence: str) -> bool:
-        """Whether a number stands within a few words of a word the dimension is stated with."""
+        """Whether a number stands within a few words of a word the dimension is stated with,
+        or, for an age, in the news style of a number set off after a name ("Eloise Parry,
+        21, died")."""
+        if "aged" in self.dimension and _AGE_AFTER_NAME.search(sentence):
+            return True
         return _number_beside(sentence, lambda token: token in self.dimension,
                               _DIMENSION_WINDOW, _DIMENSION_WINDOW)
 

@@ -161,7 +161,7 @@ _FOCUS_AFTER_BE = re.compile(r"^\s*(?:what|which)\s+(?:is|was|are|were)\s+(?P<ph
 _WHICH_THING = re.compile(r"^\s*(?:what|which)\b", re.I)
 # focus words that only name the kind of answer; the answer-type check covers them
 _ANSWER_KIND_WORDS = {"year", "date", "day", "month", "time", "number", "percentage", "percent",
-                      "share", "proportion", "fraction",
+                      "share", "proportion", "fraction", "range",
                       "amount", "age", "kind", "type", "sort", "name", "much", "many", "in",
                       "condition", "conditions", "circumstance", "circumstances", "case", "cases",
                       "reason", "reasons", "way", "ways", "manner", "extent"}

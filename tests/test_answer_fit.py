@@ -262,6 +262,10 @@ def test_a_missing_kind_refuses_whatever_the_model_says():
     ("How old is Alexander Lukashenko?", "67-year-old Alexander Lukashenko will be pressed.",
      1.0, False),
     ("How old was the captain?", "The captain, aged 54, refused.", 1.0, False),
+    # news sets an age off after the name
+    ("How old was Eloise Parry?", "Eloise Parry, 21, died after taking the tablets.", 1.0,
+     False),
+    ("How old was Eloise Parry?", "She bought 3 tablets, 21 of them.", 0.5, True),
     ("How old is Alice's sister?", "And so these three little sisters were learning to draw.",
      0.5, True),
     # "what year" is answered by a year, a decade or a century; not by a month or a minute
@@ -367,6 +371,8 @@ def test_a_role_swap_refuses_whatever_the_model_says():
     # the noun after "which" is the kind of thing the answer is, not something it mentions
     ("Which issue did Obama call the biggest frustration of his presidency?", []),
     ("Which computer did Edward Lorenz use?", []),
+    # "range" names the kind of answer (an interval), like "share" or "number"
+    ("What age range did the Stanford study use?", []),
     # for an amount it is the thing measured
     ("What area was the dam built to protect?", ["area"]),
     # for a colour, the thing coloured
