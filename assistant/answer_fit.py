@@ -558,12 +558,13 @@ def asked_kind(question: str) -> AskedKind:
     kind = expected_kind(question)
     if kind in _NUMERIC_KINDS:
         counted = _counted_words(question) if kind is AnswerKind.COUNT else frozenset()
-        dimension = _HOW_DIMENSION.match(question_core(question))
+        core = question_core(question)
+        dimension = _HOW_DIMENSION.match(core)
         dimension_words = (frozenset(_DIMENSIONS[dimension.group(1).lower()]) if dimension
                            else frozenset())
         asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
                                                   for m in _COUNT_WORDS.finditer(question)}
-        year = kind is AnswerKind.TIME and bool(_ASKS_YEAR.match(question_core(question)))
+        year = kind is AnswerKind.TIME and bool(_ASKS_YEAR.match(core))
         if not asked:
             return AskedKind(kind, counted=counted, dimension=dimension_words, year=year)
         pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
@@ -674,8 +675,9 @@ def role_swap(question: str, sentence: str) -> float:
     does it). A "by" after the verb (a passive) is no swap."""
     written = words(question)
     lowered = tokens(question)
-    said = [stem(t) for t in tokens(sentence)]
+    said_written = words(sentence)
     said_words = tokens(sentence)
+    said = [stem(t) for t in said_words]
 
     def is_name(i: int) -> bool:
         return i > 0 and written[i][:1].isupper() and lowered[i] not in stopwords()
@@ -718,7 +720,7 @@ def role_swap(question: str, sentence: str) -> float:
         if not any(name in said for name in named):
             # another name does it: "When did Richard II flee?" / "... Ethelred fled to ..."
             doer = said_words[said_verb - 1] if said_verb > 1 else ""
-            written_doer = words(sentence)[said_verb - 1] if doer else ""
+            written_doer = said_written[said_verb - 1] if doer else ""
             return float(written_doer[:1].isupper() and doer not in lowered
                          and doer not in stopwords())
         for i in names:

@@ -275,9 +275,9 @@ class ExtractiveAnswerer:
         candidates = _candidates(retrieved)
         if not candidates:
             return []
+        naming_stems = named.stems.items() if named else ()
         for candidate in candidates:
-            naming = {s for s, docs in (named.stems if named else {}).items()
-                      if candidate.doc_id in docs}
+            naming = {s for s, docs in naming_stems if candidate.doc_id in docs}
             if naming:
                 candidate.context_stems = candidate.context_stems | naming
         vectors = self.encoder([c.text for c in candidates])

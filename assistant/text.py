@@ -267,14 +267,12 @@ def _merge_fragments(line: str, spans: list[tuple[int, int]]) -> list[tuple[int,
                          or bool(_ATTRIBUTION.match(current)))
             before_number = bool(_BEFORE_NUMBER.search(previous)) and current[:1].isdigit()
             closes = current[:1] in "”’)]"  # Punkt split before the closing quote
-            # "... left behind in Remain Co. | are worth about $28 billion": a sentence does
-            # not open with a lower-case word, so the full stop was an abbreviation's
-            after_abbreviation = previous.endswith(".") and opens_mid_sentence(current)
-            # "... when suddenly, thump! thump! | down she came upon a heap of sticks": nor
-            # does an exclamation or a question end a sentence before a lower-case word
-            after_outcry = previous.endswith(("!", "?")) and opens_mid_sentence(current)
-            if ((ends_quoted and continues) or closes or before_number or after_abbreviation
-                    or after_outcry
+            # a sentence does not open with a lower-case word: the full stop before one was an
+            # abbreviation's ("... in Remain Co. | are worth about $28 billion"), and neither
+            # did an exclamation or a question end one ("thump! thump! | down she came")
+            before_lower_case = (previous.endswith((".", "!", "?"))
+                                 and opens_mid_sentence(current))
+            if ((ends_quoted and continues) or closes or before_number or before_lower_case
                     or _ENUMERATOR.fullmatch(previous)):
                 merged[-1] = (merged[-1][0], end)
                 continue
