@@ -626,7 +626,50 @@ def negation_flip(question: str, sentence: str) -> float:
     main_clause = _GERUND_NEGATION.sub(
         lambda m: m.group(0) if m.group("before").lower() in _BE_FORMS else m.group("before"),
         _CONDITION_CLAUSE.sub(" ", question))
-    return float(bool(_NEGATION.search(main_clause)) and not _NEGATION.search(sentence))
+    if _NEGATION.search(main_clause):
+        return float(not _NEGATION.search(sentence))
+    return float(_denies_a_question_word(main_clause, sentence))
+
+
+# "not only", "not just", "not least" add to what is said instead of denying it
+_NOT_A_DENIAL = frozenset({"only", "just", "merely", "simply", "least"})
+# how many small words may stand between a negation and the word it denies ("not yet been
+# proven", "not officially recognised"): auxiliaries, adverbs and these
+_DENIAL_REACH = 2
+_BETWEEN_NEGATION_AND_VERB = frozenset({"yet", "ever", "still", "always", "even"})
+
+
+def _denies_a_question_word(question: str, sentence: str) -> bool:
+    """Whether the sentence negates a word of a question's main clause that is not negated, at
+    every place it uses it: "What are intended as a practical technology?" against "Turing
+    machines are not intended as a practical technology". (A condition's words describe the
+    case asked about: "What would happen if it does join?" / "He hoped it would not join".)"""
+    written = words(question)
+    asked = {stem(t) for w, t in zip(written, tokens(question), strict=True)
+             if w[:1].islower() and t not in stopwords()}
+    said = tokens(sentence)
+    denied: set[str] = set()
+    affirmed: set[str] = set()
+    for i, token in enumerate(said):
+        word = stem(token)
+        if word not in asked:
+            continue
+        before = said[max(0, i - _DENIAL_REACH - 1):i]
+        negated = False
+        for k in range(len(before) - 1, -1, -1):
+            if before[k] in {"not", "never", "cannot"} or before[k].endswith(("n't", "n’t")):
+                negated = k + 1 >= len(before) or before[k + 1] not in _NOT_A_DENIAL
+                break
+            if not (before[k] in stopwords() or before[k] in _BETWEEN_NEGATION_AND_VERB
+                    or before[k].endswith("ly")):
+                break
+        if negated and "but" in said[i + 1:]:
+            # "not X but Y" denies X only: "is not taken in Minsk, but in Moscow" answers
+            # "Where is it taken?"; "not intended as a practical technology, but as ..." still
+            # denies "What is intended as a practical technology?"
+            negated = bool({stem(t) for t in said[i + 1:said.index("but", i + 1)]} & asked)
+        (denied if negated else affirmed).add(word)
+    return bool(denied - affirmed)
 
 
 def opposite_swap(question: str, sentence: str) -> float:

@@ -117,6 +117,19 @@ def test_kind_fit(question, sentence, fit):
      "There are three reasons for this.", 0.0),
     ("Which countries are not joining the union?", "Norway and Iceland are joining the union.",
      1.0),
+    # the other way round: the sentence denies what a plain question asks about
+    ("What are intended as a practical computing technology?",
+     "Turing machines are not intended as a practical computing technology.", 1.0),
+    ("What has been proven about P?", "It has not yet been proven for P.", 1.0),
+    ("What is intended as a thought experiment?",
+     "Turing machines are not intended as a practical technology, but as a thought "
+     "experiment.", 0.0),
+    # "not X but Y" answers with Y; "not only" adds; a word also used plainly is affirmed
+    ("Where will the decision be taken?", "It is not taken in Minsk, but in Moscow.", 0.0),
+    ("And what would happen if it does join?", "He hoped Belarus would not join the war.", 0.0),
+    ("What does the licence require?", "It does not only require notice.", 0.0),
+    ("What does the licence require?",
+     "It does not require a fee, but it requires notice and requires a copy.", 0.0),
 ])
 def test_negation_flip_when_the_sentence_states_the_opposite(question, sentence, flipped):
     assert negation_flip(question, sentence) == flipped
