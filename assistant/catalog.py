@@ -239,6 +239,17 @@ class Catalog:
             ).fetchall()
         return [(chunk_id, float(score)) for chunk_id, score in rows]
 
+    def word_places(self, word: str, doc_id: str, prefix: bool = False) -> tuple[bool, bool]:
+        """(whether the document holds the word, whether another document does), as the
+        keyword index reads words: stemmed and case-folded; `prefix`: any word it begins."""
+        phrase = '"' + word.replace('"', "") + '"' + ("*" if prefix else "")
+        query = ("SELECT EXISTS(SELECT 1 FROM chunks_fts JOIN chunks c ON c.rowid = "
+                 "chunks_fts.rowid WHERE chunks_fts MATCH ? AND c.doc_id {} ?)")
+        with self._lock:
+            inside = self._db.execute(query.format("="), (phrase, doc_id)).fetchone()[0]
+            outside = self._db.execute(query.format("!="), (phrase, doc_id)).fetchone()[0]
+        return bool(inside), bool(outside)
+
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         terms = list(set(terms))
         if not terms:

@@ -34,7 +34,7 @@ from assistant.errors import (
     VectorStoreDamagedError,
 )
 from assistant.explain import Explanation, Trace, explain
-from assistant.extractive import ExtractiveAnswerer, Selection, citation_for
+from assistant.extractive import ExtractiveAnswerer, Selection, citation_for, name_like
 from assistant.guard import is_off_task
 from assistant.language import detect_language
 from assistant.prompts import load_extractive_templates
@@ -326,8 +326,43 @@ class Assistant:
             frequencies[name] = max(frequencies.get(name, 0), 1)
         evidence = self.extractive.evidence(question, list(selection.ranked), frequencies,
                                             named)
+        if evidence is not None and self._name_elsewhere(question, selection.ranked[0].doc_id,
+                                                         named):
+            evidence = dataclasses.replace(evidence, name_elsewhere=1.0)
         return decide(evidence, self.settings.abstention_weights,
                       self.settings.abstention_threshold)
+
+    def _name_elsewhere(self, question: str, doc_id: str,
+                        named: NamedDocuments | None) -> bool:
+        """Whether the question names something (assistant/extractive.name_like, numbers
+        aside: figure_missing weighs those) that other documents hold and this one does not.
+        A word that names this document ("GPLv3", a file's name) is in it; one that names
+        only others is held by them."""
+        naming = named.stems if named else {}
+        for name in name_like(question):
+            word = tokens(name)[0]  # lower case, a possessive 's dropped
+            names_documents = naming.get(stem(word), frozenset())
+            if any(ch.isdigit() for ch in word) or doc_id in names_documents:
+                continue
+            inside, outside = self.store.catalog.word_places(word, doc_id)
+            outside = outside or bool(names_documents)
+            if outside and not inside:  # "Belarusians" / "Belarus", as the focus is matched
+                inside = self.store.catalog.word_places(
+                    word[:max(_NAME_STEM, len(word) - _NAME_ENDING)], doc_id, prefix=True)[0]
+            if outside and not inside and name.isupper():
+                inside = self._spells_out(name, doc_id)
+            if outside and not inside:
+                return True
+        return False
+
+    def _spells_out(self, acronym: str, doc_id: str) -> bool:
+        """Whether the document writes the acronym with full stops ("U.S.") or spells it out
+        ("United States")."""
+        if self.store.catalog.word_places(" ".join(acronym), doc_id)[0]:
+            return True
+        text = self.store.catalog.document_text(doc_id) or ""
+        spelled = r"\s+(?:(?:of|the|and|for)\s+)?".join(f"{letter}[a-z]+" for letter in acronym)
+        return re.search(rf"\b{spelled}\b", text) is not None
 
     def _unreadable_language(self, question: str) -> bool:
         """True for a question with several words, none of them an English function word and
@@ -438,6 +473,10 @@ class Assistant:
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# a name is found in a document that holds a word beginning with it less up to four letters
+# ("Belarusians" / "Belarus"), but never with fewer than five: as sentences match the focus
+_NAME_STEM = 5
+_NAME_ENDING = 4
 
 
 def _validate_top_k(top_k: Any) -> int | None:

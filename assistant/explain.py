@@ -66,6 +66,7 @@ class Explanation:
                 "contradicted": decision.contradicted,
                 "figure_missing": decision.figure_missing,
                 "other_document": decision.other_document,
+                "name_elsewhere": decision.name_elsewhere,
                 "evidence": decision.evidence.as_dict() if decision.evidence else None,
                 "contributions": _contributions(decision, t.weights),
             },
@@ -171,6 +172,9 @@ def _refusal_reasons(t: Any, decision: AbstentionDecision) -> list[str]:
     if decision.other_document:
         reasons.append("the question names a document and the best sentence comes from "
                        "another one")
+    if decision.name_elsewhere:
+        reasons.append("the question names something that other documents hold and the best "
+                       "sentence's document does not")
     if decision.figure_missing:
         reasons.append("the question names a year or number (or a numbered name such as "
                        "Henry II) that the best sentence's passage does not hold")

@@ -205,7 +205,7 @@ def _focus_coverage(focus: list[str], sentence: str) -> float:
     return found / len(focus)
 
 
-def _name_like(question: str) -> list[str]:
+def name_like(question: str) -> list[str]:
     """Words of the question that name something: capitalised inside the sentence, acronyms,
     numbers. One the corpus never uses (GDP, 2022, Poland) is strong evidence that the corpus
     does not answer the question, unlike a plain word a paraphrase brought in."""
@@ -347,7 +347,7 @@ class ExtractiveAnswerer:
         weights = self.idf(question_stems)
         total_weight = sum(weights.values()) or 1.0
         unknown = sum(w for s, w in weights.items() if not frequencies.get(s))
-        names = {stem(t) for w in _name_like(question) for t in tokens(w)} & set(weights)
+        names = {stem(t) for w in name_like(question) for t in tokens(w)} & set(weights)
         unknown_names = sum(1 for s in names if not frequencies.get(s)) / len(names) if names else 0.0
         outright = named.documents if named else frozenset()  # documents the question names
         similarities = sorted(c.similarity for c in ranked)

@@ -285,10 +285,20 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
      "How much in damages is Zenith seeking from Orbital?", "kind_missing",
      "holds no answer of the kind asked for",
      "How much did Orbital pay for Pixelware?", "$2 billion"),
+    # the question names something that another document holds, and the best sentence's
+    # document does not: the answer is about something else
+    ({"vidyard.txt": "Vidyard\n\nVidyard, a video platform based in Kitchener, hired 40 "
+                     "engineers last year and opened an office in Boston.\n",
+      "budget.txt": "Budget\n\nThe plan would reduce federal revenue by $631 billion over ten "
+                    "years, according to the Tax Policy Center. Annual revenue fell last year.\n"},
+     "What was Vidyard's annual revenue last year?", "name_elsewhere",
+     "names something that other documents hold",
+     "By how much would the plan reduce federal revenue?", "$631 billion"),
 ])
 def test_a_near_miss_that_a_rule_catches_is_refused_and_its_counterpart_answered(
         text, refused_question, rule, message, answered_question, expected, tmp_path, embedder):
-    bot = _small_index(tmp_path, embedder, {"article.txt": text})
+    files = text if isinstance(text, dict) else {"article.txt": text}
+    bot = _small_index(tmp_path, embedder, files)
     refused = bot.explain(refused_question)
     assert refused.answer.abstained and getattr(refused.trace.decision, rule)
     assert message in refused.to_text()
