@@ -308,6 +308,24 @@ def test_a_near_miss_that_a_rule_catches_is_refused_and_its_counterpart_answered
     assert expected in answered.answer.text
 
 
+def test_a_name_the_answering_document_writes_another_way_is_no_reason_to_refuse(
+        tmp_path, embedder):
+    # "US" spelled out, "Belarusians" against "Belarus": both documents hold the names
+    bot = _small_index(tmp_path, embedder, {
+        "sudan.txt": "Sanctions\n\nThe United States lifted its sanctions on Sudan after Sudan "
+                     "promised to stop backing rebels in neighbouring South Sudan.\n",
+        "trade.txt": "Trade\n\nUS exporters and Belarusians at the fair welcomed the trade deal "
+                     "signed in Geneva on Monday.\n",
+        "poll.txt": "Poll\n\nA poll in Belarus found that four per cent backed sending troops.\n"})
+    for question, expected in [
+            ("What did Sudan promise in return for the end of US sanctions?", "rebels"),
+            ("What share of Belarusians backed sending troops?", "four per cent")]:
+        explained = bot.explain(question)
+        assert not explained.answer.abstained, explained.to_text()
+        assert not explained.trace.decision.name_elsewhere
+        assert expected in explained.answer.text
+
+
 def test_explain_shows_scores_decision_and_verdicts(seed_assistant):
     answered = seed_assistant.explain("What did the Chatham House poll find?")
     stages = {v.stage: v.status for v in answered.verdicts}
