@@ -348,8 +348,11 @@ DECISIVE_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COU
                             AnswerKind.FREQUENCY, AnswerKind.COLOUR})
 # Kinds whose full fit is itself the answer (a currency amount, a percentage, a number beside
 # the counted noun), unlike a year or a bare number, which headers, bylines and addresses are
-# full of: only these may be taken from a sentence other than the one that names the subject
-SPECIFIC_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT})
+# full of: only these may be taken from a sentence other than the one that names the subject.
+# A measure joined them ("How high did the fares go?" / "... would charge a minimum of $100"):
+# dev +1, no unanswerable question answered
+SPECIFIC_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
+                            AnswerKind.MEASURE})
 _NUMERIC_KINDS = frozenset({AnswerKind.MONEY, AnswerKind.PERCENT, AnswerKind.COUNT,
                             AnswerKind.MEASURE, AnswerKind.TIME})
 

@@ -227,6 +227,8 @@ def _small_index(tmp_path, embedder, texts: dict[str, str]) -> Assistant:
     ("How many reasons does the blog give for the lighthouse keepers not striking?", "two"),
     # the amount is in a sentence of the same document that shares fewer of the question's words
     ("For how much is Northwind selling its ferry business to Harbourline?", "$4.8 billion"),
+    # a measure, too: the fare follows the sentence that names the fares
+    ("How high did Ridewell's fares go during the storm?", "$120"),
 ])
 def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_answer(
         question, expected, tmp_path, embedder):
@@ -250,7 +252,11 @@ def test_a_fact_stated_in_a_short_sentence_beside_the_best_one_completes_the_ans
         "ferries.txt": "Northwind's $4.8 billion sale to Harbourline is a complicated deal for "
                        "its shareholders.\n\nShareholders will not vote on it. In the second "
                        "step, at the closing, Northwind will sell its ferry business to "
-                       "Harbourline.\n"})
+                       "Harbourline.\n",
+        "fares.txt": "Ridewell's fares in the city surged during the storm, angering riders "
+                     "who were stranded downtown. A firestorm of criticism quickly erupted "
+                     "online. The company said it would charge a minimum of $120 for each "
+                     "ride out of the flooded district.\n"})
     explained = bot.explain(question)
     answer = explained.answer
     assert not answer.abstained, explained.to_text()
