@@ -746,7 +746,12 @@ def role_swap(question: str, sentence: str) -> float:
         object_name = next((i for i in range(verb_at + 1, len(written)) if is_name(i)), None)
         if object_name is None:
             return 0.0
-        places = [k for k, s in enumerate(said) if s == stem(lowered[object_name])]
+        # the whole name ("the Anglo-Norman language", not the "Anglo-Saxon" one)
+        end = object_name + 1
+        while end < len(written) and is_name(end):
+            end += 1
+        name = [stem(t) for t in lowered[object_name:end]]
+        places = [k for k in range(len(said) - len(name) + 1) if said[k:k + len(name)] == name]
         before = bool(places) and max(places) < said_verb
         return float(before and said_verb - max(places) <= _SUBJECT_REACH)
     if lowered[0] in {"when", "where", "why", "how"} and lowered[1] in {"do", "does", "did"}:

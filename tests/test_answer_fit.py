@@ -364,6 +364,11 @@ def test_how_many_reasons_asks_for_a_number_not_the_reasons():
     ("Which company is Apple working with?", "Apple is working with Zeiss, the company said.",
      0.0),
     ("Who did Emma marry?", "Emma married King Ethelred.", 0.0),
+    # the whole name counts: "Anglo-Saxon" after the verb is not "Anglo-Norman"
+    ("What was absorbed into the Anglo-Norman language?",
+     "The Anglo-Norman language was eventually absorbed into the Anglo-Saxon language.", 1.0),
+    ("What was absorbed into the Anglo-Saxon language?",
+     "The Anglo-Norman language was eventually absorbed into the Anglo-Saxon language.", 0.0),
 ])
 def test_role_swap(question, sentence, swapped):
     assert role_swap(question, sentence) == swapped
