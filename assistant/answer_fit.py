@@ -103,11 +103,12 @@ _CONDITIONAL = re.compile(r"\b(if|unless|provided|provided that|only when|as lon
 # nouns that name a measured quantity: "What child poverty rate ...", "What is the price of ..."
 _MEASURE_NOUNS = {
     "money": ("price", "cost", "fee", "fare", "salary", "wage", "revenue", "budget", "worth",
-              "value", "valuation", "income", "profit", "fine"),
+              "valuation", "income", "profit", "fine"),
     "percent": ("rate", "percentage", "proportion", "share"),
     "count": ("population", "number", "amount", "total"),
+    # a "value" is a number of any kind: "the minimum value for a correct header is 5"
     "measure": ("age", "length", "height", "width", "depth", "distance", "size", "weight",
-                "speed", "temperature", "area", "duration", "capacity", "range"),
+                "speed", "temperature", "area", "duration", "capacity", "range", "value"),
 }
 _AUXILIARIES = {"be", "been", "being", "do", "get", "got", "may", "might", "must", "shall",
                 "did", "does", "has", "have", "had", "will", "would", "can", "could", "should"}
@@ -315,7 +316,16 @@ def expected_kind(question: str) -> AnswerKind:
         return AnswerKind.PLACE
     if _WHO.search(question) or _WHICH_NAMED.search(question):
         return AnswerKind.NAME
-    return _what_phrase_kind(question) or AnswerKind.ANY
+    kind = _what_phrase_kind(question) or AnswerKind.ANY
+    # "What was the value in dollars of ...?"
+    if kind is AnswerKind.MEASURE and _IN_CURRENCY.search(question):
+        return AnswerKind.MONEY
+    return kind
+
+
+# a question that names the currency of its answer asks for money
+_IN_CURRENCY = re.compile(r"\bin (?:us |u\.s\. )?(?:dollars|euros|pounds|yen|yuan|rupees|"
+                          r"roubles|rubles|francs)\b", re.I)
 
 
 # a number that names rather than counts: "version 2.1", "v. 2.0", "No. 10", "section 3"

@@ -33,6 +33,9 @@ from assistant.answer_fit import (
     ("What percentage of voters approved?", AnswerKind.PERCENT),
     ("What child poverty rate did the report give?", AnswerKind.PERCENT),
     ("What is the price of the headset?", AnswerKind.MONEY),
+    # a value is a number of any kind, unless the question names a currency
+    ("What is the minimum value of the Internet Header Length field?", AnswerKind.MEASURE),
+    ("What was the value in dollars of the spacecraft and its cargo?", AnswerKind.MONEY),
     ("What is Lupita Nyong'o's stolen dress worth?", AnswerKind.MONEY),
     ("What was the population of Paris in 1900?", AnswerKind.COUNT),
     ("Where was she born?", AnswerKind.PLACE),
