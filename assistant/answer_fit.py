@@ -253,11 +253,14 @@ def _direction_bigrams(text_tokens: list[str]) -> set[tuple[str, str]]:
 
 def direction_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
     """Whether a word followed by a preposition of direction in the question is followed by
-    the opposite one in the sentence, and never by the question's own."""
+    the opposite one in the sentence, and never by the question's own. A preposition the
+    question fronts ("From which manager can users import logins into Firefox?") is the one
+    the answer stands after ("import logins from Keepass into Firefox")."""
     said = _direction_bigrams(said_tokens)
+    fronted = question_tokens[0] if question_tokens else ""
     for word, preposition in _direction_bigrams(question_tokens) - said:
         opposite = {b if a == preposition else a for a, b in _DIRECTION_PAIRS
-                    if preposition in (a, b)}
+                    if preposition in (a, b)} - {fronted}
         if any((word, other) in said for other in opposite):
             return True
     return False
@@ -722,6 +725,17 @@ _SUBJECT_REACH = 6
 _OBJECT_REACH = 4
 
 
+# how far after its verb a passive's "by" may stand ("is written and produced by John Gruber")
+_BY_REACH = 3
+
+
+def _passive(said_words: list[str], verb_at: int) -> bool:
+    """Whether the verb at this place is passive: a form of "be" before it ("is written") or a
+    "by" shortly after it ("replaced by")."""
+    return ((verb_at > 0 and said_words[verb_at - 1] in _BE_FORMS)
+            or "by" in said_words[verb_at + 1:verb_at + 1 + _BY_REACH])
+
+
 def role_swap(question: str, sentence: str) -> float:
     """1 when the sentence gives a name of the question the other role beside the same verb:
     "Who replaced the Normans?" against "The Normans replaced the Anglo-Saxons" (the asked-for
@@ -751,7 +765,9 @@ def role_swap(question: str, sentence: str) -> float:
         if verb not in said:
             return 0.0
         said_verb = said.index(verb)
-        if said_verb + 1 < len(said) and said_words[said_verb + 1] == "by":
+        # an active question against a passive sentence swaps the roles back ("Who writes
+        # X?" / "X is written by Y"); a passive question reads a passive sentence as it is
+        if lowered[verb_at - 1] not in _BE_FORMS and _passive(said_words, said_verb):
             return 0.0
         object_name = next((i for i in range(verb_at + 1, len(written)) if is_name(i)), None)
         if object_name is None:
