@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 HTML_EXTRACTION_MODES = ("balanced", "precision", "recall")
 
@@ -28,6 +29,7 @@ def extract_web_page(html: str, mode: str, include_tables: bool = True) -> WebPa
     """The page's article text (blocks separated by blank lines) and its metadata."""
     import trafilatura
     from trafilatura.settings import Document
+    from trafilatura.xml import xmltotxt
 
     if mode not in HTML_EXTRACTION_MODES:
         raise ValueError(f"html extraction mode must be one of {HTML_EXTRACTION_MODES}, not {mode!r}")
@@ -46,13 +48,37 @@ def extract_web_page(html: str, mode: str, include_tables: bool = True) -> WebPa
     )
     if not isinstance(document, Document) or not (document.text or "").strip():
         return WebPage(text="")
+    text = document.text or ""
+    if document.body is not None:
+        _unwrap_source_lines(document.body)
+        text = xmltotxt(document.body, include_formatting=False)
     return WebPage(
-        text=_blocks(document.text or ""),
+        text=_blocks(text),
         title=_clean_field(document.title),
         author=_clean_field(document.author),
         date=_clean_field(document.date),
         site_name=_clean_field(document.sitename),
     )
+
+
+# a line break with the indentation around it, inside a block's text: the page's source wrapped
+# its lines there ("... make it work the way\n        you do."), which no reader sees
+_SOURCE_WRAP = re.compile(r"[ \t]*\n\s*")
+_PREFORMATTED = frozenset({"code", "pre"})
+
+
+def _unwrap_source_lines(body: Any) -> None:
+    """Join the lines of each block of the extracted tree that the page's source had wrapped.
+    trafilatura keeps them in its text, which would cut a sentence into two blocks; its own
+    line breaks (<lb/>, from <br>) and the text of code blocks stay as they are."""
+    for element in body.iter():
+        if element.tag in _PREFORMATTED or any(
+                a.tag in _PREFORMATTED for a in element.iterancestors()):
+            continue
+        if element.text:
+            element.text = _SOURCE_WRAP.sub(" ", element.text)
+        if element.tail:
+            element.tail = _SOURCE_WRAP.sub(" ", element.tail)
 
 
 def _blocks(text: str) -> str:

@@ -71,6 +71,21 @@ def test_paragraphs_keep_inline_tags_inside_one_block():
     assert page.date.startswith("2024-03-06")
 
 
+def test_lines_the_page_source_wrapped_are_one_block_but_breaks_and_code_stay():
+    # hand-written HTML wraps its lines anywhere; a reader sees one paragraph
+    wrapped = PARAGRAPHS[0].replace(" that turnout", "\n            that turnout").replace(
+        " with long", "\n  with long")
+    inner = [
+        f"<p>{wrapped}<br>{PARAGRAPHS[1]}</p>",
+        f"<p>{PARAGRAPHS[2]}</p>",
+        "<pre><code>turnout = count(ballots)\nprint(turnout)</code></pre>",
+        f"<p>{PARAGRAPHS[3]}</p>",
+    ]
+    blocks = extract_web_page(_page(_article(inner)), "precision").text.split("\n\n")
+    assert PARAGRAPHS[0] in blocks and PARAGRAPHS[1] in blocks  # <br> still ends a block
+    assert "turnout = count(ballots)" in blocks and "print(turnout)" in blocks  # code lines
+
+
 def test_body_inside_a_form_is_read():
     """ASP.NET pages wrap the whole page in one <form>: the article is still there."""
     inner = [f"<p>{p}</p>" for p in PARAGRAPHS]
