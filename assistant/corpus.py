@@ -17,6 +17,10 @@ from assistant.webpage import WebPage, extract_web_page
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 _HTML_SUFFIXES = {".html", ".htm"}
+# raise when the text a file yields changes (extraction, cleaning): the next ingest reads every
+# file again instead of skipping those whose size and time are unchanged, and re-indexes the
+# ones whose text changed. 2: lines an HTML page's source wrapped are joined
+TEXT_EXTRACTION_VERSION = "2"
 _MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 
 

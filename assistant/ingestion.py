@@ -26,7 +26,13 @@ from assistant import sentence_vectors
 from assistant.catalog import CATALOG_FILE
 from assistant.chunking import chunking_signature, split_document
 from assistant.config import Settings
-from assistant.corpus import FileProblem, UnreadableFileError, load_document, scan_paths
+from assistant.corpus import (
+    TEXT_EXTRACTION_VERSION,
+    FileProblem,
+    UnreadableFileError,
+    load_document,
+    scan_paths,
+)
 from assistant.embedding import Embedder
 from assistant.errors import (
     AssistantError,
@@ -257,14 +263,15 @@ class _Ingestion:
         self.report.problems.extend(scan.problems)
         signature = chunking_signature(self.settings.chunk_size, self.settings.chunk_overlap)
         rechunk_all = self.catalog.get_meta("chunking") not in (None, signature)
+        reread_all = self.catalog.get_meta("text_extraction") != TEXT_EXTRACTION_VERSION
         known = self.catalog.document_hashes()
-        changed = self._load_changed(scan.files, known, rechunk_all)
+        changed = self._load_changed(scan.files, known, rechunk_all, reread_all)
         self._write(changed, known)
         self._record_stamps()
         if prune:
             self._prune_missing(scan.roots, {self.namespace + p.name for p in scan.files}, known)
         self._store_sentence_vectors()
-        self.catalog.set_meta({"chunking": signature})
+        self.catalog.set_meta({"chunking": signature, "text_extraction": TEXT_EXTRACTION_VERSION})
         self._heal_vectors()
         self.report.seconds = time.perf_counter() - started
         return self.report
@@ -318,13 +325,17 @@ class _Ingestion:
         self.catalog.clear_pending()
 
     def _load_changed(
-        self, files: Sequence[Path], known: dict[str, tuple[str, str]], rechunk_all: bool
+        self, files: Sequence[Path], known: dict[str, tuple[str, str]], rechunk_all: bool,
+        reread_all: bool = False,
     ) -> list[SourceDocument]:
+        """The documents to (re)index. A file is read again unless its size and time are as
+        when it was ingested; all are, after a change of chunking (`rechunk_all`: all are
+        re-indexed too) or of text extraction (`reread_all`: those whose text changed are)."""
         from tqdm import tqdm
 
         changed: list[SourceDocument] = []
         seen_ids: dict[str, Path] = {}
-        stamps = {} if rechunk_all else self.catalog.file_stamps()
+        stamps = {} if rechunk_all or reread_all else self.catalog.file_stamps()
         self._stamps: dict[str, tuple[int, int]] = {}
         progress = tqdm(files, desc="documents", unit="doc", disable=not self.show_progress)
         for number, path in enumerate(progress, start=1):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import Catalog
+from assistant.catalog import CATALOG_FILE, Catalog
 from assistant.chunking import count_tokens
 from assistant.errors import EmbeddingModelMismatchError, IndexBusyError
 from assistant.ingestion import index_lock, ingest
@@ -46,6 +46,25 @@ def test_reingest_is_idempotent_and_embeds_nothing(tmp_path, corpus_copy, embedd
     assert first.documents_added == 5 and first.embeddings_computed > 0
     assert second.embeddings_computed == 0 and second.documents_unchanged == 5
     assert before[0] == after[0] == after[1]
+
+
+def test_a_new_text_extraction_rereads_unchanged_files_and_reindexes_changed_text(
+        tmp_path, corpus_copy, embedder):
+    import sqlite3
+
+    settings = make_settings(tmp_path / "index")
+    ingest([corpus_copy], settings, embedder, show_progress=False)
+    # as if an older extractor had given this file another text: same size and time on disk
+    with sqlite3.connect(settings.index_dir / CATALOG_FILE) as db:
+        db.execute("UPDATE documents SET content_hash='older' WHERE doc_id=?",
+                   ("003_12bf27ef89cc3537.txt",))
+    skipped = ingest([corpus_copy], settings, embedder, show_progress=False)
+    assert skipped.documents_unchanged == 5 and skipped.documents_updated == 0  # not read
+    with sqlite3.connect(settings.index_dir / CATALOG_FILE) as db:
+        db.execute("UPDATE meta SET value='1' WHERE key='text_extraction'")
+    reread = ingest([corpus_copy], settings, embedder, show_progress=False)
+    assert reread.documents_updated == 1 and reread.documents_unchanged == 4
+    assert reread.embeddings_computed == 0  # the same chunks: their vectors are kept
 
 
 def test_changed_file_replaces_its_chunks_and_removed_file_is_pruned(tmp_path, corpus_copy,
