@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -66,13 +67,23 @@ def stopwords() -> frozenset[str]:
 def _stemmer():
     from assistant.nltk_parts import porter_stemmer
 
-    # the original algorithm matches SQLite FTS5's porter tokenizer, whose vocabulary gives IDF
-    return porter_stemmer("ORIGINAL_ALGORITHM")
+    # stems must be those of SQLite FTS5's porter tokenizer, whose vocabulary gives the passage
+    # frequencies (IDF, words unknown to the corpus): that is Martin Porter's revised algorithm
+    # ("technology" -> technolog, "possibly" -> possibl), which the original one is not
+    return porter_stemmer("MARTIN_EXTENSIONS")
+
+
+def _without_diacritics(word: str) -> str:
+    """"Māori" -> "maori", as the keyword index reads it (unicode61 remove_diacritics 2)."""
+    if word.isascii():
+        return word
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word)
+                   if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
-    lowered = word.lower().replace("’", "'")
+    lowered = _without_diacritics(word.lower().replace("’", "'"))
     return _stemmer().stem(_IRREGULAR_VERBS.get(lowered, lowered))
 
 

@@ -342,3 +342,22 @@ def test_a_capital_letter_standing_alone_is_a_content_word():
     assert content_words("Is Plan B ready?") == ["plan", "b", "ready"]
     # the pronoun, the article and a letter written small are not
     assert content_words("I saw a dog, as in item (b).") == ["saw", "dog", "item"]
+
+
+def test_stems_are_those_of_the_keyword_index():
+    """Passage frequencies come from the FTS5 vocabulary: a stem it spells otherwise reads as a
+    word unknown to the corpus ("assembly", "technology", "Māori", "Graubünden")."""
+    import sqlite3
+
+    from assistant.text import stem
+
+    words = ["assembly", "technology", "possibly", "incredibly", "Māori", "Graubünden",
+             "fiancée", "countries", "relational", "running", "Normans"]
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61 "
+               "remove_diacritics 2')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    db.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", list(enumerate(words, start=1)))
+    indexed = dict(db.execute("SELECT doc, term FROM v").fetchall())
+    assert [stem(w) for w in words] == [indexed[i] for i in range(1, len(words) + 1)]
+
