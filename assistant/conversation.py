@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.answer_fit import AnswerKind, expected_kind
 from assistant.chunking import count_tokens, tokens_within
 from assistant.errors import InvalidHistoryError
 from assistant.text import content_words, tokens, words
@@ -14,10 +16,13 @@ ROLES = {"user", "assistant"}
 _REFERRING_WORDS = {
     "it", "its", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "this",
     "that", "these", "those", "there", "then", "such", "the same", "former", "latter",
+    "one", "ones",  # "Which one is the hardest to measure?"
 }
 # pronouns that stand for a person, whom an earlier question names ("it" may stand for any
 # thing: "When was it conducted?" after "What did the Chatham House poll find?" needs "poll")
 _PERSONAL_PRONOUNS = {"he", "him", "his", "she", "her", "hers"}
+_CITATION_MARKER = re.compile(r"\s*\[\d+\]")
+_ASKS_WHO = re.compile(r"^\s*who\b", re.I)
 _FOLLOW_UP_OPENERS = ("and ", "but ", "so ", "what about", "how about", "why not", "also ",
                       "what else", "anything else", "and?", "why?", "how?", "when?", "where?")
 # question words and light verbs that say nothing about the topic of any corpus
@@ -95,10 +100,14 @@ def rewrite_standalone(question: str, turns: list[Turn]) -> str:
     topic of the question that opened it.
     """
     standalone_previous = ""
+    previous_answer = ""
     for role, text in turns:
         if role == "user":
-            standalone_previous = _carry(text, standalone_previous)
-    return _carry(question, standalone_previous)
+            standalone_previous = _carry(text, standalone_previous, previous_answer)
+            previous_answer = ""
+        else:
+            previous_answer = text
+    return _carry(question, standalone_previous, previous_answer)
 
 
 def _written_names(text: str) -> dict[str, str]:
@@ -108,7 +117,13 @@ def _written_names(text: str) -> dict[str, str]:
             for word in words(text)[1:] if word[:1].isupper()}
 
 
-def _carry(question: str, previous: str) -> str:
+def _first_cited_sentence(answer: str) -> str:
+    """The answer's first sentence, up to its citation marker; "" for a refusal."""
+    marker = _CITATION_MARKER.search(answer)
+    return answer[:marker.start()] if marker else ""
+
+
+def _carry(question: str, previous: str, previous_answer: str = "") -> str:
     if not previous or not is_follow_up(question):
         return question
     present = set(content_words(question))
@@ -119,6 +134,13 @@ def _carry(question: str, previous: str) -> str:
         # for the person named, and the earlier question's other words are not this one's topic
         # (while "And in Russia?" after "How many soldiers does Belarus have?" keeps "soldiers")
         carried = [w for w in carried if w in names] or carried
+        if _ASKS_WHO.match(previous) and expected_kind(previous) is AnswerKind.NAME:
+            # after "Who was the first European to sight New Zealand?" the pronoun stands
+            # for the person the answer names ("... Abel Tasman became the first European")
+            answered = _written_names(_first_cited_sentence(previous_answer))
+            found = [w for w in answered if w not in names and w not in present]
+            names = {**answered, **names}
+            carried = found + carried
     if not carried:
         return question
     return f"{question.strip()} ({' '.join(names.get(w, w) for w in carried)})"

@@ -179,6 +179,21 @@ def test_a_pronoun_for_a_person_carries_the_name_and_not_the_last_topic():
     # with no pronoun, a follow-up keeps the earlier topic
     soldiers = [("user", "How many soldiers does Belarus have?"), ("assistant", "About 45,000.")]
     assert rewrite_standalone("And in Russia?", soldiers) == "And in Russia? (soldiers Belarus)"
+    # after a question asking who did something, the pronoun stands for the answer's person
+    sighted = [("user", "Who was the first European to sight New Zealand?"),
+               ("assistant", "In 1642, explorer Abel Tasman became the first European to sight "
+                             "New Zealand. [1] He was Dutch. [2]")]
+    assert rewrite_standalone("What did he name it?", sighted) == (
+        "What did he name it? (Abel Tasman European New Zealand)")
+    # ... unless the question asked who a named person is, or the answer was a refusal
+    refused = [sighted[0], ("assistant", "The documents don't say.")]
+    assert rewrite_standalone("What did he name it?", refused) == (
+        "What did he name it? (European New Zealand)")
+    # "one" refers back like a pronoun
+    signals = [("user", "What are the four golden signals of monitoring?"),
+               ("assistant", "Latency, traffic, errors and saturation. [1]")]
+    assert rewrite_standalone("Which one is the hardest to measure?", signals) == (
+        "Which one is the hardest to measure? (four golden signals monitoring)")
 
 
 def test_a_question_in_another_language_gets_a_language_message(seed_assistant):
