@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from assistant.text import content_words, proper_names, stem, stopwords, tokens, words
+from assistant.text import base_form, content_words, proper_names, stem, stopwords, tokens, words
 
 
 class AnswerKind(Enum):
@@ -729,6 +729,12 @@ _OBJECT_REACH = 4
 _BY_REACH = 3
 
 
+def _participle(word: str) -> bool:
+    """Whether a word after "is" or "was" may be a past participle ("absorbed", "written",
+    "built"), which makes a passive, rather than an adverb or a noun ("always", "president")."""
+    return word.endswith(("ed", "en")) or base_form(word) != word
+
+
 def _passive(said_words: list[str], verb_at: int) -> bool:
     """Whether the verb at this place is passive: a form of "be" before it ("is written") or a
     "by" shortly after it ("replaced by")."""
@@ -758,6 +764,8 @@ def role_swap(question: str, sentence: str) -> float:
         verb_at = 2 if lowered[1] in _WH_AUXILIARIES else 1
         if verb_at >= len(written) - 1 or is_name(verb_at) or lowered[verb_at] in stopwords():
             return 0.0
+        if lowered[1] in _BE_FORMS and not _participle(lowered[verb_at]):
+            return 0.0  # "is" is the verb: "Who is always the woman to Sherlock Holmes?"
         if verb_at == 1 and lowered[0] != "who" and not (
                 lowered[2] in _AFTER_A_VERB or is_name(2)):
             return 0.0

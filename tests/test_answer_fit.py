@@ -370,6 +370,9 @@ def test_how_many_reasons_asks_for_a_number_not_the_reasons():
     ("Which company is Apple working with?", "Apple is working with Zeiss, the company said.",
      0.0),
     ("Who did Emma marry?", "Emma married King Ethelred.", 0.0),
+    # after "is", a word that is no participle leaves "is" the verb: no roles to swap
+    ("Who is always the woman to Sherlock Holmes?", "To Sherlock Holmes she is always THE woman.",
+     0.0),
     # a passive sentence answers an active question: "is written ... by"
     ("Who writes Daring Fireball?", "Daring Fireball is written and produced by John Gruber.",
      0.0),
