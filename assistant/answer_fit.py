@@ -644,7 +644,14 @@ def negation_flip(question: str, sentence: str) -> float:
         _CONDITION_CLAUSE.sub(" ", question))
     if _NEGATION.search(main_clause):
         return float(not _NEGATION.search(sentence))
+    if _YES_NO.match(main_clause):
+        return 0.0  # "Is Creative Commons a party to it?" / "... is not a party": the answer
     return float(_denies_a_question_word(main_clause, sentence))
+
+
+# a question that opens with an auxiliary asks yes or no, which a denial may answer
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|"
+                     r"has|have|had|may|might|must)\b", re.I)
 
 
 # "not only", "not just", "not least" add to what is said instead of denying it

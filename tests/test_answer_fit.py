@@ -130,6 +130,9 @@ def test_kind_fit(question, sentence, fit):
     # "not X but Y" answers with Y; "not only" adds; a word also used plainly is affirmed
     ("Where will the decision be taken?", "It is not taken in Minsk, but in Moscow.", 0.0),
     ("And what would happen if it does join?", "He hoped Belarus would not join the war.", 0.0),
+    # a denial answers a yes-or-no question
+    ("Is Creative Commons a party to the dedication?",
+     "Creative Commons is not a party to this document.", 0.0),
     ("What does the licence require?", "It does not only require notice.", 0.0),
     ("What does the licence require?",
      "It does not require a fee, but it requires notice and requires a copy.", 0.0),
