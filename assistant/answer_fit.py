@@ -261,7 +261,21 @@ def direction_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
     for word, preposition in _direction_bigrams(question_tokens) - said:
         opposite = {b if a == preposition else a for a, b in _DIRECTION_PAIRS
                     if preposition in (a, b)} - {fronted}
-        if any((word, other) in said for other in opposite):
+        if any((word, other) in said and not _from_to(said_tokens, word, preposition)
+               for other in opposite):
+            return True
+    return False
+
+
+# how far "from X to Y" may run: "a switch from https to SPDY" answers "a switch to what?"
+_FROM_TO_REACH = 4
+
+
+def _from_to(said_tokens: list[str], word: str, preposition: str) -> bool:
+    """Whether the question's preposition also follows the word in the sentence, a few words
+    on: "switch from https to SPDY" holds "switch ... to"."""
+    for i, token in enumerate(said_tokens):
+        if stem(token) == word and preposition in said_tokens[i + 2:i + 2 + _FROM_TO_REACH]:
             return True
     return False
 
@@ -319,6 +333,8 @@ def expected_kind(question: str) -> AnswerKind:
         return AnswerKind.PLACE
     if _WHO.search(question) or _WHICH_NAMED.search(question):
         return AnswerKind.NAME
+    if _ASKS_UNIT.search(question):
+        return AnswerKind.ANY  # "What is content length measured in?": a unit, no number
     kind = _what_phrase_kind(question) or AnswerKind.ANY
     # "What was the value in dollars of ...?"
     if kind is AnswerKind.MEASURE and _IN_CURRENCY.search(question):
@@ -326,6 +342,9 @@ def expected_kind(question: str) -> AnswerKind:
     return kind
 
 
+# a question that asks in what a quantity is stated asks for a unit
+_ASKS_UNIT = re.compile(r"\b(?:measured|expressed|given|stated|counted|quoted|priced) in\W*$|"
+                        r"^\W*in (?:what|which) units?\b", re.I)
 # a question that names the currency of its answer asks for money
 _IN_CURRENCY = re.compile(r"\bin (?:us |u\.s\. )?(?:dollars|euros|pounds|yen|yuan|rupees|"
                           r"roubles|rubles|francs)\b", re.I)
@@ -721,7 +740,8 @@ def opposite_swap(question: str, sentence: str) -> float:
 
 # the auxiliaries that may stand between a wh-word and its verb ("What was absorbed into ...")
 _WH_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "do", "does",
-                             "did"})
+                             "did", "can", "could", "may", "might", "must", "shall", "should",
+                             "will", "would"})
 # after "what" or "which" a verb is followed by its object or a preposition ("What forms Lake
 # Constance", "What precedes the period"); a noun by another noun or an auxiliary ("What
 # sanctions has Belarus ...", "Which company is Apple ...")
@@ -773,6 +793,8 @@ def role_swap(question: str, sentence: str) -> float:
             return 0.0
         if lowered[1] in _BE_FORMS and not _participle(lowered[verb_at]):
             return 0.0  # "is" is the verb: "Who is always the woman to Sherlock Holmes?"
+        if verb_at == 2 and lowered[verb_at].endswith("ing") and lowered[1] not in _BE_FORMS:
+            return 0.0  # a gerund is a subject: "What would joining the fight mean for X?"
         if verb_at == 1 and lowered[0] != "who" and not (
                 lowered[2] in _AFTER_A_VERB or is_name(2)):
             return 0.0

@@ -33,6 +33,9 @@ from assistant.answer_fit import (
     ("What percentage of voters approved?", AnswerKind.PERCENT),
     ("What child poverty rate did the report give?", AnswerKind.PERCENT),
     ("What is the price of the headset?", AnswerKind.MONEY),
+    # a question for the unit a quantity is stated in asks for no number
+    ("What is content length measured in?", AnswerKind.ANY),
+    ("In what units is the fragment offset given?", AnswerKind.ANY),
     # a value is a number of any kind, unless the question names a currency
     ("What is the minimum value of the Internet Header Length field?", AnswerKind.MEASURE),
     ("What was the value in dollars of the spacecraft and its cargo?", AnswerKind.MONEY),
@@ -194,6 +197,9 @@ def test_figure_missing_when_the_passage_is_about_another_year():
     ("Who fled to southern Italy?", "Several monks fled to southern Italy.", 0.0),
     ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
     ("What stops you from complying?", "If it is impossible for You to comply ...", 0.0),
+    # "from X to Y" holds the question's "to": "a switch to what?"
+    ("What protocol may servers offer an optional switch to?",
+     "Servers MAY also offer an optional switch from https to SPDY.", 0.0),
     # a fronted preposition is the one the answer stands after
     ("From which password manager can users import logins into Firefox?",
      "Users can now import logins from KeePass into Firefox.", 0.0),
@@ -373,6 +379,11 @@ def test_how_many_reasons_asks_for_a_number_not_the_reasons():
     ("Which company is Apple working with?", "Apple is working with Zeiss, the company said.",
      0.0),
     ("Who did Emma marry?", "Emma married King Ethelred.", 0.0),
+    ("What would joining the fight mean for Belarus?",
+     "Lukashenko will face major consequences if Belarus joins the fight.", 0.0),
+    # a modal is an auxiliary: the wh-word is the object ("What must a GET request ...")
+    ("What must a successful GET request to a folder be responded to with?",
+     "A successful GET request to a folder MUST be responded to with a JSON-LD document.", 0.0),
     # after "is", a word that is no participle leaves "is" the verb: no roles to swap
     ("Who is always the woman to Sherlock Holmes?", "To Sherlock Holmes she is always THE woman.",
      0.0),
