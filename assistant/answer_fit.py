@@ -668,9 +668,10 @@ def negation_flip(question: str, sentence: str) -> float:
     return float(_denies_a_question_word(main_clause, sentence))
 
 
-# a question that opens with an auxiliary asks yes or no, which a denial may answer
-_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|shall|"
-                     r"has|have|had|may|might|must)\b", re.I)
+# a question that opens with an auxiliary, perhaps after a phrase that sets its scope ("Going by
+# satellite imagery, does ...?"), asks yes or no, which a denial may answer
+_YES_NO = re.compile(r"^\W*(?:[^,?]{0,80},\s*)?(?:is|are|was|were|do|does|did|can|could|will|"
+                     r"would|should|shall|has|have|had|may|might|must)\b", re.I)
 
 
 # "not only", "not just", "not least" add to what is said instead of denying it

@@ -136,6 +136,8 @@ def test_kind_fit(question, sentence, fit):
     # a denial answers a yes-or-no question
     ("Is Creative Commons a party to the dedication?",
      "Creative Commons is not a party to this document.", 0.0),
+    ("Going by the imagery, does Ukraine face an attack?",
+     "The imagery suggests the country does not face an immediate attack.", 0.0),
     ("What does the licence require?", "It does not only require notice.", 0.0),
     ("What does the licence require?",
      "It does not require a fee, but it requires notice and requires a copy.", 0.0),
