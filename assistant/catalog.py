@@ -239,16 +239,18 @@ class Catalog:
             ).fetchall()
         return [(chunk_id, float(score)) for chunk_id, score in rows]
 
-    def word_places(self, word: str, doc_id: str, prefix: bool = False) -> tuple[bool, bool]:
-        """(whether the document holds the word, whether another document does), as the
+    def holds_word(self, word: str, doc_id: str, *, prefix: bool = False,
+                   elsewhere: bool = False) -> bool:
+        """Whether the document (`elsewhere`: any other document) holds the word, as the
         keyword index reads words: stemmed and case-folded; `prefix`: any word it begins."""
         phrase = '"' + word.replace('"', "") + '"' + ("*" if prefix else "")
-        query = ("SELECT EXISTS(SELECT 1 FROM chunks_fts JOIN chunks c ON c.rowid = "
-                 "chunks_fts.rowid WHERE chunks_fts MATCH ? AND c.doc_id {} ?)")
+        compare = "!=" if elsewhere else "="
         with self._lock:
-            inside = self._db.execute(query.format("="), (phrase, doc_id)).fetchone()[0]
-            outside = self._db.execute(query.format("!="), (phrase, doc_id)).fetchone()[0]
-        return bool(inside), bool(outside)
+            found = self._db.execute(
+                "SELECT EXISTS(SELECT 1 FROM chunks_fts JOIN chunks c ON c.rowid = "
+                f"chunks_fts.rowid WHERE chunks_fts MATCH ? AND c.doc_id {compare} ?)",
+                (phrase, doc_id)).fetchone()[0]
+        return bool(found)
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         terms = list(set(terms))

@@ -342,23 +342,27 @@ class Assistant:
         for name in name_like(question):
             word = tokens(name)[0]  # lower case, a possessive 's dropped
             names_documents = naming.get(stem(word), frozenset())
-            if any(ch.isdigit() for ch in word) or doc_id in names_documents:
+            if (any(ch.isdigit() for ch in word) or doc_id in names_documents
+                    or self._document_holds(name, word, doc_id)):
                 continue
-            inside, outside = self.store.catalog.word_places(word, doc_id)
-            outside = outside or bool(names_documents)
-            if outside and not inside:  # "Belarusians" / "Belarus", as the focus is matched
-                inside = self.store.catalog.word_places(
-                    word[:max(_NAME_STEM, len(word) - _NAME_ENDING)], doc_id, prefix=True)[0]
-            if outside and not inside and name.isupper():
-                inside = self._spells_out(name, doc_id)
-            if outside and not inside:
+            if names_documents or self.store.catalog.holds_word(word, doc_id, elsewhere=True):
                 return True
         return False
+
+    def _document_holds(self, name: str, word: str, doc_id: str) -> bool:
+        """Whether the document holds a name of the question: the word itself, a word it
+        begins less its ending ("Belarusians" / "Belarus", as the focus is matched), or for an
+        acronym its dotted or spelled-out form."""
+        catalog = self.store.catalog
+        return (catalog.holds_word(word, doc_id)
+                or catalog.holds_word(word[:max(_NAME_STEM, len(word) - _NAME_ENDING)], doc_id,
+                                      prefix=True)
+                or (name.isupper() and self._spells_out(name, doc_id)))
 
     def _spells_out(self, acronym: str, doc_id: str) -> bool:
         """Whether the document writes the acronym with full stops ("U.S.") or spells it out
         ("United States")."""
-        if self.store.catalog.word_places(" ".join(acronym), doc_id)[0]:
+        if self.store.catalog.holds_word(" ".join(acronym), doc_id):
             return True
         text = self.store.catalog.document_text(doc_id) or ""
         spelled = r"\s+(?:(?:of|the|and|for)\s+)?".join(f"{letter}[a-z]+" for letter in acronym)
