@@ -201,6 +201,11 @@ _CONDITION_CLAUSE = re.compile(r"\b(if|unless|whether|when|whenever|where|in cas
 # ("Which countries are not joining?")
 _GERUND_NEGATION = re.compile(r"\b(?P<before>\w+)\s+not\s+\w+ing\b", re.I)
 _BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being", "am"})
+# the auxiliaries that may stand between a wh-word and its verb ("What was absorbed into ...")
+# or open a yes-or-no question (_YES_NO)
+_WH_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "do", "does",
+                             "did", "can", "could", "may", "might", "must", "shall", "should",
+                             "will", "would"})
 _WHY = re.compile(r"^\s*(why|how come)\b", re.I)
 
 # common English opposites (both directions); prefix negations (in-, un-, non-, dis-, im-, il-,
@@ -670,8 +675,7 @@ def negation_flip(question: str, sentence: str) -> float:
 
 # a question that opens with an auxiliary, perhaps after a phrase that sets its scope ("Going by
 # satellite imagery, does ...?"), asks yes or no, which a denial may answer
-_YES_NO = re.compile(r"^\W*(?:[^,?]{0,80},\s*)?(?:is|are|was|were|do|does|did|can|could|will|"
-                     r"would|should|shall|has|have|had|may|might|must)\b", re.I)
+_YES_NO = re.compile(rf"^\W*(?:[^,?]{{0,80}},\s*)?(?:{'|'.join(sorted(_WH_AUXILIARIES))})\b", re.I)
 
 
 # "not only", "not just", "not least" add to what is said instead of denying it
@@ -700,7 +704,7 @@ def _denies_a_question_word(question: str, sentence: str) -> bool:
         before = said[max(0, i - _DENIAL_REACH - 1):i]
         negated = False
         for k in range(len(before) - 1, -1, -1):
-            if before[k] in {"not", "never", "cannot"} or before[k].endswith(("n't", "n’t")):
+            if before[k] in {"not", "never", "cannot"} or before[k].endswith("n't"):
                 negated = k + 1 >= len(before) or before[k + 1] not in _NOT_A_DENIAL
                 break
             if not (before[k] in stopwords() or before[k] in _BETWEEN_NEGATION_AND_VERB
@@ -739,10 +743,6 @@ def opposite_swap(question: str, sentence: str) -> float:
     return 0.0
 
 
-# the auxiliaries that may stand between a wh-word and its verb ("What was absorbed into ...")
-_WH_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "do", "does",
-                             "did", "can", "could", "may", "might", "must", "shall", "should",
-                             "will", "would"})
 # after "what" or "which" a verb is followed by its object or a preposition ("What forms Lake
 # Constance", "What precedes the period"); a noun by another noun or an auxiliary ("What
 # sanctions has Belarus ...", "Which company is Apple ...")
