@@ -158,6 +158,8 @@ _STRONG_TIME = re.compile(
     rf"\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
     r"tomorrow|tonight|\d{1,2}(st|nd|rd|th) century|centur(y|ies)|decades?|\d{2,4}s|"
     r"(1[0-9]{3}|20[0-9]{2})|\d{1,2}:\d{2}|\d{1,2}\s?[ap]\.?m\b|bc|bce|ago|era|period|"
+    # an era-marked date: "AD 14", "13,000 BP" (before present), "240 MBP"
+    r"ad\s?\d{1,4}|\d[\d,.]*\s?(ad|ce|bp|mbp|mya)|"
     r"spring|summer|autumn|winter|morning|evening|night|weekend|"
     r"(last|next|this|that|previous|following) (week|month|year|day|season|time))\b", re.I)
 # a clause that places an event relative to another: a when-answer in legal or technical text

@@ -94,6 +94,10 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("When does the licence terminate?", "It terminates automatically upon any violation.", 0.5),
     ("When may the licence be terminated?", "You may not propagate it.", 0.0),
     ("When did the meeting start?", "It began May 5.", 1.0),
+    # an era-marked date is a time; the oil company and an advert are not
+    ("When did Augustus die?", "From the death of Augustus in AD 14 until AD 70 ...", 1.0),
+    ("When did the warming begin?", "Rapid warming began about 13,000 BP.", 1.0),
+    ("When did the shares rise?", "The BP shares rose on an ad campaign.", 0.0),
     # names and places the question does not already hold
     ("What is the name of the gunman who fired in Louisiana?",
      "A gunman opened fire at a cinema in Louisiana.", 0.0),
