@@ -75,6 +75,8 @@ _WHAT_COLOUR = re.compile(r"^\s*(?:what|which)\s+colou?rs?\s+(?:is|was|are|were)
 # a sentence that asks or leaves open rather than states ("Now the question is whether ...")
 _UNRESOLVED = re.compile(r"\?\s*[”\"’']?\s*$|\b(question is|remains? (to be seen|unclear)|"
                          r"unclear (whether|if)|it is not (known|clear))\b", re.I)
+# a sentence whose subject stands for something the sentence before names
+_ANAPHORIC_OPENING = re.compile(r"^\W*(this|these|that|those|it|they|he|she|such)\b", re.I)
 _FACTOID = re.compile(r"^\s*(who|whom|whose|when|where|which|what (percentage|share|number|year|"
                       r"date|day)|how (many|much|old|long|far))\b", re.I)
 
@@ -144,6 +146,12 @@ def _sentences(item: RetrievedChunk) -> Iterator[Candidate]:
         if sentence:
             lead = len(text[start:end]) - len(text[start:end].lstrip())
             yield Candidate(item, start + lead, start + lead + len(sentence), sentence)
+
+
+def _previous_sentence(candidate: Candidate) -> Candidate | None:
+    """The sentence right before `candidate` in the same passage, if any."""
+    before = [s for s in _sentences(candidate.retrieved) if s.local_end <= candidate.local_start]
+    return before[-1] if before else None
 
 
 def _next_sentence(candidate: Candidate) -> Candidate | None:
@@ -411,7 +419,26 @@ class ExtractiveAnswerer:
         partner = ranked[0].kind_partner
         if partner is not None and partner not in chosen:
             chosen = [*chosen[:max_sentences - 1], partner]  # the part of the answer asked for
-        return Selection(self._with_following_quotes(chosen), best, kind, tuple(ranked))
+        return Selection(self._with_antecedent(self._with_following_quotes(chosen)), best, kind,
+                         tuple(ranked))
+
+    def _with_antecedent(self, chosen: list[Candidate]) -> list[Candidate]:
+        """Add the sentence before the best one when that opens with a pronoun standing for
+        what the sentence before names ("This solves the problem of sorting ..." after "... the
+        sorting algorithm quicksort ..."): the answer is often the antecedent."""
+        if not chosen or not _ANAPHORIC_OPENING.match(chosen[0].text):
+            return chosen
+        antecedent = _previous_sentence(chosen[0])
+        if antecedent is None or any(c.doc_id == antecedent.doc_id
+                                     and c.absolute_start == antecedent.absolute_start
+                                     for c in chosen):
+            return chosen
+        if (_MARKER_LIKE.search(antecedent.text) or _is_heading(antecedent.text)
+                or not tokens_within([*(c.text for c in chosen), antecedent.text],
+                                     self.settings.answer_token_budget, self.token_counts)):
+            return chosen
+        antecedent.score = chosen[0].score
+        return [*chosen, antecedent]
 
     def _with_following_quotes(self, chosen: list[Candidate]) -> list[Candidate]:
         """Add the quotation that directly follows a chosen sentence when that sentence only

@@ -459,3 +459,19 @@ def test_a_question_that_names_a_document_is_answered_from_it_or_refused(tmp_pat
     counterpart = bot.explain("Which courts have jurisdiction over disputes about GPLv2?")
     assert not counterpart.answer.abstained, counterpart.to_text()
     assert "Massachusetts" in counterpart.answer.text
+
+
+def test_a_best_sentence_that_opens_with_a_pronoun_brings_its_antecedent(tmp_path, embedder):
+    article = ("Sorting\n\nA function problem expects an output more complex than yes or no. "
+               "Consider the sorting algorithm quicksort, which takes a list of integers and "
+               "returns them in order. This solves the problem of sorting a list of integers "
+               "that is given as the input. Other problems take far more time.\n")
+    bot = _small_index(tmp_path, embedder, {"sorting.txt": article})
+    answer = bot.ask("What solves the problem of sorting a list of integers given as input?")
+    assert not answer.abstained, answer.text
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("This solves") for q in quotes), answer.text
+    assert any(q.startswith("Consider the sorting algorithm quicksort") for q in quotes), quotes
+    # in the order of the document, each quote a span of the file
+    assert answer.text.index("quicksort") < answer.text.index("This solves")
+    assert all(article[c.start:c.end] == c.text for c in answer.citations)
