@@ -94,6 +94,10 @@ def load_corpus(name: str, data_dir: Path = DATA_DIR) -> Corpus:
         docs = base / "docs" if (base / "docs").is_dir() else PROJECT_ROOT / "corpus"
         return Corpus(name, "news articles (plain text), the seed set", docs,
                       load_questions(QUESTIONS_DIR / "seed.jsonl"))
+    if name == "squad-probe":
+        return Corpus(name, "the same articles, the SQuAD 2.0 questions `squad` leaves out",
+                      _require(data_dir / "squad" / "docs", "squad"),
+                      load_questions(data_dir / "squad" / "probe.jsonl"))
     docs = _require(base / "docs", name)
     if name == "news":
         return Corpus(name, "news web pages with boilerplate (HTML)", docs,
@@ -110,10 +114,12 @@ def load_corpus(name: str, data_dir: Path = DATA_DIR) -> Corpus:
     if name == "squad":
         return Corpus(name, "encyclopedia articles, SQuAD 2.0 crowd questions", docs,
                       load_questions(base / "questions.jsonl"))
-    raise SystemExit(f"unknown corpus {name!r}; use one of {', '.join(CORPORA)}")
+    raise SystemExit(f"unknown corpus {name!r}; use one of {', '.join(CORPORA + EXTRA_CORPORA)}")
 
 
 CORPORA = ("seed", "news", "licences", "legal", "squad", "books")
+# not in the default table: more questions on a corpus already there
+EXTRA_CORPORA = ("squad-probe",)
 
 
 def integrity_problems(corpus: Corpus) -> list[str]:
