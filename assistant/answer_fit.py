@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from assistant.text import base_form, content_words, proper_names, stem, stopwords, tokens, words
+from assistant.text import (
+    IRREGULAR_BASE_FORMS,
+    base_form,
+    content_words,
+    proper_names,
+    stem,
+    stopwords,
+    tokens,
+    words,
+)
 
 
 class AnswerKind(Enum):
@@ -253,9 +262,12 @@ _DESCRIBING_ENDINGS = ("ly", "ed", "able", "ible", "al", "ive", "ent", "ant", "f
 
 
 def _direction_bigrams(text_tokens: list[str]) -> set[tuple[str, str]]:
-    """(stem of a content word, the preposition of direction right after it)."""
-    return {(stem(a), b) for a, b in zip(text_tokens, text_tokens[1:], strict=False)
-            if b in _DIRECTIONS and a.isalpha() and a not in stopwords()}
+    """(stem of a content word, the preposition of direction right after it). A "to" before
+    a verb marks an infinitive, not a direction ("the licence to be ended")."""
+    following = [*text_tokens[2:], "", ""]
+    return {(stem(a), b) for a, b, c in zip(text_tokens, text_tokens[1:], following, strict=False)
+            if b in _DIRECTIONS and a.isalpha() and a not in stopwords()
+            and not (b == "to" and c in IRREGULAR_BASE_FORMS)}
 
 
 def direction_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:

@@ -40,8 +40,9 @@ from assistant.language import detect_language
 from assistant.prompts import load_extractive_templates
 from assistant.retrieval import HybridRetriever
 from assistant.schema import Answer, Citation
+from assistant.spelling import spelling_variants
 from assistant.store import REPAIR_VECTORS, IndexStore, open_index, read_generation
-from assistant.text import content_stems, stem, stopwords, tokens
+from assistant.text import content_stems, content_words, stem, stopwords, tokens
 from assistant.vectors import forget_cached_clients
 from assistant.verify import ClaimVerifier
 
@@ -271,19 +272,21 @@ class Assistant:
                 trace.unreadable_language = True
             return self._refusal(question, standalone, "other_language", f"language={language}",
                                  searched=searched | {"language": named}, language=named)
-        if self._unreadable_language(standalone):
+        # retrieval, scoring and the decision read the question in the corpus' spelling
+        query = self.in_corpus_spelling(standalone)
+        if self._unreadable_language(query):
             if trace is not None:
                 trace.unreadable_language = True
             return self._refusal(question, standalone, "language",
                                  "no English words and none the documents use",
                                  searched=searched)
-        retrieval = self.retriever.retrieve(standalone, top_k=top_k, sources=sources)
+        retrieval = self.retriever.retrieve(query, top_k=top_k, sources=sources)
         extractive = self.extractive
-        names = named_documents(standalone, self._document_names())
-        ranked = extractive.score_candidates(standalone, retrieval.question_vector,
+        names = named_documents(query, self._document_names())
+        ranked = extractive.score_candidates(query, retrieval.question_vector,
                                              retrieval.chunks, names)
-        selection = extractive.select(standalone, ranked)
-        decision = self.decide(standalone, selection, names)
+        selection = extractive.select(query, ranked)
+        decision = self.decide(query, selection, names)
         searched["passages"] = len(retrieval.chunks)
         if trace is not None:
             trace.passages = list(retrieval.chunks)
@@ -299,6 +302,8 @@ class Assistant:
         answer.standalone_question = standalone
         answer.searched = searched
         answer.notes.append(f"answer probability={decision.probability:.3f}")
+        if query != standalone:
+            answer.notes.append(f"searched in the documents' spelling: {query}")
         return answer
 
     @staticmethod
@@ -367,6 +372,25 @@ class Assistant:
         text = self.store.catalog.document_text(doc_id) or ""
         spelled = r"\s+(?:(?:of|the|and|for)\s+)?".join(f"{letter}[a-z]+" for letter in acronym)
         return re.search(rf"\b{spelled}\b", text) is not None
+
+    def in_corpus_spelling(self, question: str) -> str:
+        """The question with each word the documents never use, but use in another English
+        spelling, written their way ("patent licences" -> "patent licenses" against American
+        licence texts): BM25, term coverage and "words the corpus does not know" all compare
+        stems, and the two spellings stem apart."""
+        unknown = {w for w in content_words(question) if w.isalpha()}
+        frequencies = self._term_stats(frozenset(stem(w) for w in unknown))[1] if unknown else {}
+        unknown = {w for w in unknown if not frequencies.get(stem(w))}
+        if not unknown:
+            return question
+        variants = {w: spelling_variants(w) for w in unknown}
+        known = self._term_stats(frozenset(stem(v) for vs in variants.values() for v in vs))[1]
+        for word, spellings in variants.items():
+            chosen = next((v for v in spellings if known.get(stem(v))), None)
+            if chosen is not None:
+                question = re.sub(rf"\b{word}\b", lambda m, v=chosen: _same_case(m.group(0), v),
+                                  question, flags=re.IGNORECASE)
+        return question
 
     def _unreadable_language(self, question: str) -> bool:
         """True for a question with several words, none of them an English function word and
@@ -481,6 +505,13 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # ("Belarusians" / "Belarus"), but never with fewer than five: as sentences match the focus
 _NAME_STEM = 5
 _NAME_ENDING = 4
+
+
+def _same_case(written: str, word: str) -> str:
+    """`word` capitalised as `written` is ("Colour" -> "Color")."""
+    if written.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if written[:1].isupper() else word
 
 
 def _validate_top_k(top_k: Any) -> int | None:

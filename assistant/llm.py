@@ -129,7 +129,8 @@ class LLMAnswerer:
                                                       top_k=top_k)
         if extractive.abstained:
             return extractive  # abstention is calibrated on retrieval, not left to the generator
-        chunks = self.assistant.retriever.retrieve(standalone, top_k=top_k,
+        chunks = self.assistant.retriever.retrieve(self.assistant.in_corpus_spelling(standalone),
+                                                   top_k=top_k,
                                                    sources=sources).chunks
         try:
             reply = self.backend.complete(self.build_prompt(standalone, chunks))

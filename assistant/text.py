@@ -49,6 +49,8 @@ _IRREGULAR_VERBS = {
     }.items()
     for past in forms.split()
 }
+# the base forms of those verbs ("be", "have", "take" ...): after "to", an infinitive
+IRREGULAR_BASE_FORMS = frozenset(_IRREGULAR_VERBS.values())
 _ATTRIBUTION = re.compile(r"^[^!?]{0,60}?\b(said|says|told|added|asked|replied|wrote|stated)\b")
 
 

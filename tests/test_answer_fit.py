@@ -203,6 +203,9 @@ def test_figure_missing_when_the_passage_is_about_another_year():
     ("Who fled to southern Italy?", "Several monks fled to southern Italy.", 0.0),
     ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
     ("What stops you from complying?", "If it is impossible for You to comply ...", 0.0),
+    # a "to" before a verb is an infinitive, not a direction
+    ("When is your restored license to be ended?",
+     "Your license from a copyright holder is reinstated provisionally.", 0.0),
     # "from X to Y" holds the question's "to": "a switch to what?"
     ("What protocol may servers offer an optional switch to?",
      "Servers MAY also offer an optional switch from https to SPDY.", 0.0),

@@ -14,6 +14,7 @@ from assistant.errors import IndexNotReadyError
 from assistant.evaluation.golden import load_golden
 from assistant.evaluation.metrics import key_fact_score
 from assistant.ingestion import ingest
+from assistant.spelling import spelling_variants
 from tests.conftest import REPO, make_settings
 
 
@@ -475,3 +476,30 @@ def test_a_best_sentence_that_opens_with_a_pronoun_brings_its_antecedent(tmp_pat
     # in the order of the document, each quote a span of the file
     assert answer.text.index("quicksort") < answer.text.index("This solves")
     assert all(article[c.start:c.end] == c.text for c in answer.citations)
+
+
+@pytest.mark.parametrize("word,variants", [
+    ("licences", ["licenses"]), ("license", ["licence"]), ("colour", ["color"]),
+    ("organisation", ["organization"]), ("analyse", ["analyze"]), ("centre", ["center"]),
+    ("travelled", ["traveled"]), ("catalogue", ["catalog"]), ("grey", ["gray"]),
+    ("water", ["watre"]),  # rules may propose non-words: the corpus decides
+])
+def test_spelling_variants(word, variants):
+    assert spelling_variants(word) == variants
+
+
+def test_a_question_in_british_spelling_finds_an_american_text_and_the_reverse(
+        tmp_path, embedder):
+    text = ("Licensing\n\nIf You institute patent litigation against any entity, then any patent "
+            "licenses granted to You under this License shall terminate as of the date such "
+            "litigation is filed. The favorite color of the organizers was gray.\n")
+    bot = _small_index(tmp_path, embedder, {"licensing.txt": text})
+    assert (bot.in_corpus_spelling("When do the patent licences granted to you terminate?")
+            == "When do the patent licenses granted to you terminate?")
+    # a word the corpus uses is kept; one it lacks in either spelling too
+    assert (bot.in_corpus_spelling("Which Colour did the organisers favour?")
+            == "Which Color did the organizers favour?")
+    answer = bot.ask("When do the patent licences granted to you terminate?")
+    assert not answer.abstained, answer.text
+    assert "litigation is filed" in answer.citations[0].quote
+    assert answer.standalone_question == "When do the patent licences granted to you terminate?"
