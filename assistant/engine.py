@@ -388,8 +388,7 @@ class Assistant:
         for word, spellings in variants.items():
             chosen = next((v for v in spellings if known.get(stem(v))), None)
             if chosen is not None:
-                question = re.sub(rf"\b{word}\b", lambda m, v=chosen: _same_case(m.group(0), v),
-                                  question, flags=re.IGNORECASE)
+                question = _respelled(question, word, chosen)
         return question
 
     def _unreadable_language(self, question: str) -> bool:
@@ -507,11 +506,16 @@ _NAME_STEM = 5
 _NAME_ENDING = 4
 
 
-def _same_case(written: str, word: str) -> str:
-    """`word` capitalised as `written` is ("Colour" -> "Color")."""
-    if written.isupper():
-        return word.upper()
-    return word[:1].upper() + word[1:] if written[:1].isupper() else word
+def _respelled(text: str, word: str, spelling: str) -> str:
+    """`text` with each occurrence of `word` written as `spelling`, capitalised as it was
+    ("Colour" -> "Color")."""
+    def same_case(match: re.Match[str]) -> str:
+        written = match.group(0)
+        if written.isupper():
+            return spelling.upper()
+        return spelling[:1].upper() + spelling[1:] if written[:1].isupper() else spelling
+
+    return re.sub(rf"\b{re.escape(word)}\b", same_case, text, flags=re.IGNORECASE)
 
 
 def _validate_top_k(top_k: Any) -> int | None:
