@@ -169,6 +169,8 @@ _STRONG_TIME = re.compile(
     r"(1[0-9]{3}|20[0-9]{2})|\d{1,2}:\d{2}|\d{1,2}\s?[ap]\.?m\b|bc|bce|ago|era|period|"
     # an era-marked date: "AD 14", "13,000 BP" (before present), "240 MBP"
     r"ad\s?\d{1,4}|\d[\d,.]*\s?(ad|ce|bp|mbp|mya)|"
+    # a time of day in words: "four o'clock", "half past six", "at noon"
+    r"o['’]clock|half past|quarter (past|to)|noon|midday|midnight|dawn|dusk|sunrise|sunset|"
     r"spring|summer|autumn|winter|morning|evening|night|weekend|"
     r"(last|next|this|that|previous|following) (week|month|year|day|season|time))\b", re.I)
 # a clause that places an event relative to another: a when-answer in legal or technical text

@@ -98,6 +98,9 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("When did Augustus die?", "From the death of Augustus in AD 14 until AD 70 ...", 1.0),
     ("When did the warming begin?", "Rapid warming began about 13,000 BP.", 1.0),
     ("When did the shares rise?", "The BP shares rose on an ad campaign.", 0.0),
+    # a time of day in words
+    ("What time was the alarm set for?", "It had been set for four o'clock.", 1.0),
+    ("When did the clock strike?", "The clock struck quarter to seven.", 1.0),
     # names and places the question does not already hold
     ("What is the name of the gunman who fired in Louisiana?",
      "A gunman opened fire at a cinema in Louisiana.", 0.0),
