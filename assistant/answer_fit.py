@@ -72,6 +72,25 @@ _WHEN = re.compile(r"^\s*(when|since when|until when|how (early|late|soon)|in wh
 _WHO = re.compile(r"^\s*(who|whom|whose)\b(?!\s+(is|was|are|were)\b)|"
                   r"^\s*who\s+(is|was|are|were)\s+"
                   r"(?!(he|she|it|they|this|that|these|those|you|we|i)\b)(?-i:[a-z])", re.I)
+# the people a who-question may be answered with when no name is given ("it was his mother",
+# "the church was utilised by the dukes"): kinship, rank, office and trade nouns of English
+_PERSON_NOUN_LIST = """
+mother father sister brother son daughter wife husband parent parents uncle aunt cousin nephew
+niece grandmother grandfather grandson granddaughter child children widow widower family
+man woman men women boy girl boys girls people person friend friends neighbour neighbours
+neighbor neighbors servant servants master mistress maid stranger strangers guest guests
+king queen prince princess duke dukes duchess lord lords lady ladies emperor empress pope bishop
+bishops priest priests monk monks abbot knight knights baron barons count earl noble nobles
+president minister ministers chancellor governor mayor senator senators judge judges jury lawyer
+lawyers police policeman officer officers soldier soldiers troops general commander captain
+doctor doctors nurse nurses teacher teachers student students scientist scientists researcher
+researchers engineer engineers author authors writer writers reporter reporters journalist
+journalists government parliament council committee officials authorities voters citizens
+residents workers employees staff users customers owner owners manager managers director
+directors founder founders clerk boss landlord landlady tenant tenants lodger lodgers gentleman
+gentlemen villagers farmers merchants rebels invaders settlers inhabitants natives crew sailors
+"""
+_PERSON_NOUNS = frozenset(_PERSON_NOUN_LIST.split())
 _WHERE = re.compile(r"^\s*(where|from where|in what (country|city|town|state|region|place)|"
                     r"(what|which) (country|city|town|state|region|place|continent|island))\b",
                     re.I)
@@ -427,6 +446,7 @@ class AskedKind:
     # for "How wide is ...?": the words a width is stated with (_DIMENSIONS)
     dimension: frozenset[str] = frozenset()
     year: bool = False  # "In what year ...?" (_ASKS_YEAR)
+    who: bool = False  # asked with "who": a person noun half answers it (_PERSON_NOUNS)
 
     @property
     def decisive(self) -> bool:
@@ -485,7 +505,10 @@ class AskedKind:
         # NAME / PLACE: a name the question does not already contain
         if self.named:
             return self._names_the_thing(sentence)
-        return 1.0 if proper_names(" " + sentence) - self.asked_stems else 0.0
+        if proper_names(" " + sentence) - self.asked_stems:
+            return 1.0
+        return 0.5 if self.who and any(t in _PERSON_NOUNS and stem(t) not in self.asked_stems
+                                       for t in tokens(sentence)) else 0.0
 
     def _names_the_thing(self, sentence: str) -> float:
         """1 when a name the question lacks stands within a few words of the thing asked about
@@ -628,7 +651,8 @@ def asked_kind(question: str) -> AskedKind:
                          counted=counted, dimension=dimension_words, year=year)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE, AnswerKind.COLOUR):
         return AskedKind(kind, asked_stems=frozenset(stem(t) for t in tokens(question)),
-                         named=_named_thing(question) if kind is AnswerKind.NAME else "")
+                         named=_named_thing(question) if kind is AnswerKind.NAME else "",
+                         who=bool(_WHO.search(question_core(question))))
     return AskedKind(kind)
 
 
