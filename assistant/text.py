@@ -150,6 +150,10 @@ _EXTRA_ABBREVIATIONS = {
 # they are words ("he said no.", "a fig.").
 _BEFORE_NUMBER = re.compile(r"\b(?:No|Nos|Fig|Figs|Vol|Vols|Art|Arts|Sec|Ch|pp?|para)\.$",
                             re.IGNORECASE)
+# A title before a name never ends a sentence, though Punkt splits after one when the name is
+# also a common word it has seen in lower case ("Mr. | Darling used to boast", "Mrs. | Long").
+_TITLE_END = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Messrs|Mme|Mlle|Dr|Prof|Rev|Capt|Lt|Col|Gen|Sgt|Gov|"
+                        r"Sen|Rep|Hon|Fr|Mt|St)\.$")
 # A hard-wrapped paragraph is set at a fixed column; wrappers keep it between about 60 and 100
 # characters. A block whose longest line is shorter is a list or a heading block, not a wrap.
 _MIN_WRAP_WIDTH = 40
@@ -269,7 +273,8 @@ def opens_mid_sentence(text: str) -> bool:
 def _merge_fragments(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Re-join '“Are we able ...?” Mr. X said in December.': Punkt ends a sentence after a
     quoted question or exclamation even when the attribution continues it; and re-join
-    'No. | 10 Downing Street' where an abbreviation stands before a number."""
+    'No. | 10 Downing Street' where an abbreviation stands before a number, and 'Mr. | Darling'
+    after a title."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged:
@@ -279,13 +284,15 @@ def _merge_fragments(line: str, spans: list[tuple[int, int]]) -> list[tuple[int,
             continues = (current[:1].islower() or current[:1] in ",;:)"
                          or bool(_ATTRIBUTION.match(current)))
             before_number = bool(_BEFORE_NUMBER.search(previous)) and current[:1].isdigit()
+            after_title = bool(_TITLE_END.search(previous)) and current[:1].isupper()
             closes = current[:1] in "”’)]"  # Punkt split before the closing quote
             # a sentence does not open with a lower-case word: the full stop before one was an
             # abbreviation's ("... in Remain Co. | are worth about $28 billion"), and neither
             # did an exclamation or a question end one ("thump! thump! | down she came")
             before_lower_case = (previous.endswith((".", "!", "?"))
                                  and opens_mid_sentence(current))
-            if ((ends_quoted and continues) or closes or before_number or before_lower_case
+            if ((ends_quoted and continues) or closes or before_number or after_title
+                    or before_lower_case
                     or _ENUMERATOR.fullmatch(previous)):
                 merged[-1] = (merged[-1][0], end)
                 continue

@@ -16,6 +16,9 @@ CASES: list[tuple[str, list[str]]] = [
      ["Dr. Amina Okafor led the trial.", "She said the results were clear."]),
     ("Mr. Lukashenko met Mrs. Thatcher's biographer in Minsk. Nothing was agreed.",
      ["Mr. Lukashenko met Mrs. Thatcher's biographer in Minsk.", "Nothing was agreed."]),
+    # a title before a name that is also a common word (Punkt had split after "Mr.")
+    ("The nurse barked. Mr. Darling used to boast to Wendy. Mrs. Long says so.",
+     ["The nurse barked.", "Mr. Darling used to boast to Wendy.", "Mrs. Long says so."]),
     ("Acme Corp. and Widget Inc. signed the deal on Monday. Shares rose 4 per cent.",
      ["Acme Corp. and Widget Inc. signed the deal on Monday.", "Shares rose 4 per cent."]),
     ("The ceasefire began on Jan. 12 and ended on Feb. 2. Fighting resumed at dawn.",
