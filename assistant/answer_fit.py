@@ -197,7 +197,11 @@ _STRONG_TIME = re.compile(
 _RELATIVE_TIME = re.compile(
     r"\b(after|before|since|until|till|upon|during|within|once|whenever|as soon as|as of|"
     r"prior to|following|at the time|at the (start|end|beginning)|dated?|days?|weeks?|"
-    r"months?|years?|hours?|minutes?|immediately|automatically)\b", re.I)
+    r"months?|years?|hours?|minutes?|immediately|automatically|"
+    # an exception tells when as well: "you won't have to water it unless the walls stop
+    # misting" ("if" too was tried: the seed near-miss "When will the war end?" was then
+    # answered from "... especially if Lukashenko ...")
+    r"unless)\b", re.I)
 # "In what year ...?" is answered by a year, a decade or a century, less so by a year told
 # relative to another ("the following year"), and not by a month, a day or "a minute later"
 _ASKS_YEAR = re.compile(r"^\s*(?:in\s+|during\s+)?(?:what|which)\s+(?:year|decade|century)\b",

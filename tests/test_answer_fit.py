@@ -93,6 +93,8 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("When did his rule begin?", "He took office on 20 July.", 1.0),
     ("When does the licence terminate?", "It terminates automatically upon any violation.", 0.5),
     ("When may the licence be terminated?", "You may not propagate it.", 0.0),
+    ("When do you need to water the terrarium?",
+     "You won't have to water it unless the walls are not misting up.", 0.5),
     ("When did the meeting start?", "It began May 5.", 1.0),
     # an era-marked date is a time; the oil company and an advert are not
     ("When did Augustus die?", "From the death of Augustus in AD 14 until AD 70 ...", 1.0),
