@@ -419,8 +419,40 @@ class ExtractiveAnswerer:
         partner = ranked[0].kind_partner
         if partner is not None and partner not in chosen:
             chosen = [*chosen[:max_sentences - 1], partner]  # the part of the answer asked for
-        return Selection(self._with_antecedent(self._with_following_quotes(chosen)), best, kind,
+        chosen = self._with_antecedent(self._with_following_quotes(chosen))
+        return Selection(self._with_completing_neighbour(question, chosen), best, kind,
                          tuple(ranked))
+
+    def _with_completing_neighbour(self, question: str,
+                                   chosen: list[Candidate]) -> list[Candidate]:
+        """Add the sentence beside the best one that holds the question's words it lacks: an
+        answer often runs over two sentences ("Stores also use color on price labels. | Red
+        stands out and can encourage taking action ...")."""
+        if not chosen:
+            return chosen
+        best = chosen[0]
+        question_stems = content_stems(question)
+        lacking = question_stems - best.stems
+        if not lacking:
+            return chosen
+        weights = self.idf(question_stems)
+        taken = {(c.doc_id, c.absolute_start) for c in chosen}
+        neighbours = [n for n in (_previous_sentence(best), _next_sentence(best))
+                      if n is not None and (n.doc_id, n.absolute_start) not in taken
+                      and not _is_heading(n.text) and not _MARKER_LIKE.search(n.text)]
+        if not neighbours:
+            return chosen
+
+        def gain(neighbour: Candidate) -> float:
+            return sum(weights.get(s, 0.0) for s in lacking & content_stems(neighbour.text))
+
+        pick = max(neighbours, key=gain)
+        if gain(pick) <= 0.0 or not tokens_within([*(c.text for c in chosen), pick.text],
+                                                  self.settings.answer_token_budget,
+                                                  self.token_counts):
+            return chosen
+        pick.score = best.score
+        return [*chosen, pick]
 
     def _with_antecedent(self, chosen: list[Candidate]) -> list[Candidate]:
         """Add the sentence before the best one when that opens with a pronoun standing for

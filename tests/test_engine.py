@@ -503,3 +503,18 @@ def test_a_question_in_british_spelling_finds_an_american_text_and_the_reverse(
     assert not answer.abstained, answer.text
     assert "litigation is filed" in answer.citations[0].quote
     assert answer.standalone_question == "When do the patent licences granted to you terminate?"
+
+
+def test_a_neighbour_holding_the_rest_of_the_question_completes_the_answer(tmp_path, embedder):
+    page = ("Superbugs\n\nSuperbugs are bacteria that resist the antibiotics doctors use against "
+            "them, and hospitals see more of them every year. Every year, about 2 million people "
+            "get sick from a superbug, according to the CDC. About 23,000 die. Most infections "
+            "are picked up in hospitals and nursing homes.\n")
+    bot = _small_index(tmp_path, embedder, {"superbugs.txt": page})
+    answer = bot.ask("How many people die from superbug infections each year according to the CDC?")
+    assert not answer.abstained, answer.text
+    quotes = [c.quote for c in answer.citations]
+    # the best sentence counts the sick; the one after it holds "die"
+    assert quotes[0].startswith("Every year, about 2 million"), quotes
+    assert "About 23,000 die." in quotes, quotes
+    assert not any(q.startswith("Most infections") for q in quotes), quotes
