@@ -426,33 +426,23 @@ class ExtractiveAnswerer:
     def _with_completing_neighbour(self, question: str,
                                    chosen: list[Candidate]) -> list[Candidate]:
         """Add the sentence beside the best one that holds the question's words it lacks: an
-        answer often runs over two sentences ("Stores also use color on price labels. | Red
-        stands out and can encourage taking action ...")."""
+        answer often runs over two sentences ("Every year, about 2 million people get sick from
+        a superbug. | About 23,000 die.")."""
         if not chosen:
             return chosen
-        best = chosen[0]
         question_stems = content_stems(question)
-        lacking = question_stems - best.stems
+        lacking = question_stems - chosen[0].stems
         if not lacking:
             return chosen
         weights = self.idf(question_stems)
-        taken = {(c.doc_id, c.absolute_start) for c in chosen}
-        neighbours = [n for n in (_previous_sentence(best), _next_sentence(best))
-                      if n is not None and (n.doc_id, n.absolute_start) not in taken
-                      and not _is_heading(n.text) and not _MARKER_LIKE.search(n.text)]
-        if not neighbours:
-            return chosen
 
-        def gain(neighbour: Candidate) -> float:
+        def gain(neighbour: Candidate | None) -> float:
+            if neighbour is None:
+                return 0.0
             return sum(weights.get(s, 0.0) for s in lacking & content_stems(neighbour.text))
 
-        pick = max(neighbours, key=gain)
-        if gain(pick) <= 0.0 or not tokens_within([*(c.text for c in chosen), pick.text],
-                                                  self.settings.answer_token_budget,
-                                                  self.token_counts):
-            return chosen
-        pick.score = best.score
-        return [*chosen, pick]
+        pick = max((_previous_sentence(chosen[0]), _next_sentence(chosen[0])), key=gain)
+        return self._with_beside(chosen, pick) if gain(pick) > 0.0 else chosen
 
     def _with_antecedent(self, chosen: list[Candidate]) -> list[Candidate]:
         """Add the sentence before the best one when that opens with a pronoun standing for
@@ -460,17 +450,19 @@ class ExtractiveAnswerer:
         sorting algorithm quicksort ..."): the answer is often the antecedent."""
         if not chosen or not _ANAPHORIC_OPENING.match(chosen[0].text):
             return chosen
-        antecedent = _previous_sentence(chosen[0])
-        if antecedent is None or any(c.doc_id == antecedent.doc_id
-                                     and c.absolute_start == antecedent.absolute_start
-                                     for c in chosen):
-            return chosen
-        if (_MARKER_LIKE.search(antecedent.text) or _is_heading(antecedent.text)
-                or not tokens_within([*(c.text for c in chosen), antecedent.text],
+        return self._with_beside(chosen, _previous_sentence(chosen[0]))
+
+    def _with_beside(self, chosen: list[Candidate], extra: Candidate | None) -> list[Candidate]:
+        """`chosen` plus a sentence beside the best one, unless it is taken already, a heading,
+        holds a marker-like "[n]", or would run the answer over its token budget."""
+        if (extra is None or _is_heading(extra.text) or _MARKER_LIKE.search(extra.text)
+                or any(c.doc_id == extra.doc_id and c.absolute_start == extra.absolute_start
+                       for c in chosen)
+                or not tokens_within([*(c.text for c in chosen), extra.text],
                                      self.settings.answer_token_budget, self.token_counts)):
             return chosen
-        antecedent.score = chosen[0].score
-        return [*chosen, antecedent]
+        extra.score = chosen[0].score
+        return [*chosen, extra]
 
     def _with_following_quotes(self, chosen: list[Candidate]) -> list[Candidate]:
         """Add the quotation that directly follows a chosen sentence when that sentence only
