@@ -727,6 +727,8 @@ _NOT_A_DENIAL = frozenset({"only", "just", "merely", "simply", "least"})
 # how many small words may stand between a negation and the word it denies ("not yet been
 # proven", "not officially recognised"): auxiliaries, adverbs and these
 _DENIAL_REACH = 2
+# a sentence that tells the reader not to do something
+_ADVICE = re.compile(r"^\W*(?:don['’]t|do not)\s+\w", re.I)
 _BETWEEN_NEGATION_AND_VERB = frozenset({"yet", "ever", "still", "always", "even"})
 
 
@@ -734,7 +736,10 @@ def _denies_a_question_word(question: str, sentence: str) -> bool:
     """Whether the sentence negates a word of a question's main clause that is not negated, at
     every place it uses it: "What are intended as a practical technology?" against "Turing
     machines are not intended as a practical technology". (A condition's words describe the
-    case asked about: "What would happen if it does join?" / "He hoped it would not join".)"""
+    case asked about: "What would happen if it does join?" / "He hoped it would not join". An
+    instruction denies nothing: "Don't pick anything up" does not say that no one does.)"""
+    if _ADVICE.match(sentence):
+        return False
     written = words(question)
     asked = {stem(t) for w, t in zip(written, tokens(question), strict=True)
              if w[:1].islower() and t not in stopwords()}

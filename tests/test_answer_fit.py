@@ -142,6 +142,9 @@ def test_kind_fit(question, sentence, fit):
     # the other way round: the sentence denies what a plain question asks about
     ("What are intended as a practical computing technology?",
      "Turing machines are not intended as a practical computing technology.", 1.0),
+    # an instruction denies nothing
+    ("What happens once you pick up an item in a store?",
+     "Don't pick anything up and don't play with display items.", 0.0),
     ("What has been proven about P?", "It has not yet been proven for P.", 1.0),
     ("What is intended as a thought experiment?",
      "Turing machines are not intended as a practical technology, but as a thought "
