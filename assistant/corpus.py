@@ -19,8 +19,9 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".doc
 _HTML_SUFFIXES = {".html", ".htm"}
 # raise when the text a file yields changes (extraction, cleaning): the next ingest reads every
 # file again instead of skipping those whose size and time are unchanged, and re-indexes the
-# ones whose text changed. 2: lines an HTML page's source wrapped are joined
-TEXT_EXTRACTION_VERSION = "2"
+# ones whose text changed. 2: lines an HTML page's source wrapped are joined; 3: a web page
+# loses its closing back matter (References, See also, External links ...)
+TEXT_EXTRACTION_VERSION = "3"
 _MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 
 

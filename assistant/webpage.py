@@ -50,6 +50,7 @@ def extract_web_page(html: str, mode: str, include_tables: bool = True) -> WebPa
         return WebPage(text="")
     text = document.text or ""
     if document.body is not None:
+        _drop_back_matter(document.body)
         _unwrap_source_lines(document.body)
         text = xmltotxt(document.body, include_formatting=False)
     return WebPage(
@@ -59,6 +60,30 @@ def extract_web_page(html: str, mode: str, include_tables: bool = True) -> WebPa
         date=_clean_field(document.date),
         site_name=_clean_field(document.sitename),
     )
+
+
+# the sections that close an article with its sources: their entries ("Retrieved 2016-05-01",
+# a cited headline) are no statements of the page; the usual English names (Wikipedia's, and
+# those of most reference styles)
+_BACK_MATTER = re.compile(r"^(?:references|notes|notes and references|footnotes|citations|"
+                          r"sources|bibliography|works cited|further reading|external links|"
+                          r"see also)\s*(?:\[edit\])?$", re.I)
+
+
+def _drop_back_matter(body: Any) -> None:
+    """Remove the back matter that ends the article: from the first top-level heading naming
+    it on, when every heading after it names back matter too (a real section after "See also"
+    keeps it all)."""
+    headings = [element for element in body if element.tag == "head"]
+    for i, heading in enumerate(headings):
+        if all(_BACK_MATTER.match(" ".join("".join(h.itertext()).split()))
+               for h in headings[i:]):
+            dropping = False
+            for element in list(body):
+                dropping = dropping or element is heading
+                if dropping:
+                    body.remove(element)
+            return
 
 
 # a line break with the indentation around it, inside a block's text: the page's source wrapped

@@ -107,6 +107,33 @@ def test_mid_article_related_link_does_not_cut_the_article():
         assert paragraph in page.text
 
 
+def _with_sections(sections: list[tuple[str, str]]) -> str:
+    body = "".join(f"<h2>{heading}</h2><p>{text}</p>" for heading, text in sections)
+    return _page(f"<article><h1>Turnout hits a 20-year high</h1><p>{PARAGRAPHS[0]}</p>"
+                 f"<p>{PARAGRAPHS[1]}</p>{body}</article>")
+
+
+_REFERENCE = ('"County clerk reports record registrations". The Valley Courier. '
+              "Retrieved 2024-03-07.")
+
+
+def test_back_matter_that_ends_an_article_is_left_out():
+    page = extract_web_page(_with_sections([
+        ("Turnout by district", PARAGRAPHS[3]), ("See also[edit]", "Elections in the county"),
+        ("References[edit]", _REFERENCE), ("External links", "Official results page")]),
+        "precision")
+    assert PARAGRAPHS[0] in page.text and PARAGRAPHS[3] in page.text
+    for back_matter in ("References", "Retrieved 2024-03-07", "See also", "Official results"):
+        assert back_matter not in page.text
+
+
+def test_a_section_after_the_notes_keeps_them_all():
+    # "Notes" in the middle of a page is a section like any other
+    page = extract_web_page(_with_sections([
+        ("Notes", PARAGRAPHS[2]), ("Turnout by district", PARAGRAPHS[3])]), "precision")
+    assert PARAGRAPHS[2] in page.text and PARAGRAPHS[3] in page.text
+
+
 def test_html_file_goes_into_the_document_with_its_metadata(tmp_path):
     path = tmp_path / "turnout.html"
     path.write_text(_page(_article([f"<p>{p}</p>" for p in PARAGRAPHS])), encoding="utf-8")
