@@ -57,8 +57,9 @@ _CAUSAL = re.compile(
     r"unwilling(ness)?|would (rather|prefer)|prefers?|preferred)\b",
     re.I,
 )
-# text in a document that looks like our citation markers would forge citations in the answer
-_MARKER_LIKE = re.compile(r"\[\s*\d+\s*\]")
+# text in a document that looks like our citation markers ("[23]", an encyclopedia's footnote
+# reference) would forge citations in the answer: the answer's rendering leaves it out
+_MARKER_LIKE = re.compile(r"\s*\[\s*(?:\d+|[a-z]|note \d{1,3}|citation needed)\s*\]")
 _SENTENCE_END = ('.', '!', '"', '”', '’', "'", ')')
 # a number answers these only when its sentence, or the best sentence it completes, names the
 # thing asked about: "How much in damages is ZeniMax seeking?" is not answered by "$19 billion
@@ -249,11 +250,10 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
         for i, candidate in enumerate(sentences):
             sentence = candidate.text
             key = (candidate.doc_id, candidate.absolute_start)
-            forged_marker = bool(_MARKER_LIKE.search(sentence))
             if (key in seen or _too_short(sentence) or _is_heading(sentence)
                     # "could reach is the maximum time to live ...": the tail of a sentence cut
                     # by a page break, not a statement of its own
-                    or forged_marker or opens_mid_sentence(sentence)):
+                    or opens_mid_sentence(sentence)):
                 continue
             seen.add(key)
             candidate.stems = stems[i]
@@ -455,7 +455,7 @@ class ExtractiveAnswerer:
     def _with_beside(self, chosen: list[Candidate], extra: Candidate | None) -> list[Candidate]:
         """`chosen` plus a sentence beside the best one, unless it is taken already, a heading,
         holds a marker-like "[n]", or would run the answer over its token budget."""
-        if (extra is None or _is_heading(extra.text) or _MARKER_LIKE.search(extra.text)
+        if (extra is None or _is_heading(extra.text)
                 or any(c.doc_id == extra.doc_id and c.absolute_start == extra.absolute_start
                        for c in chosen)
                 or not tokens_within([*(c.text for c in chosen), extra.text],
@@ -478,8 +478,7 @@ class ExtractiveAnswerer:
             starts_quoted = follower.text.startswith(_QUOTE_OPENERS)
             announces = (_SPEECH.search(candidate.text) and not _has_quote(candidate.text)
                          and _has_quote(follower.text))
-            if ((starts_quoted or announces) and not _MARKER_LIKE.search(follower.text)
-                    and not _UNRESOLVED.search(follower.text)):
+            if (starts_quoted or announces) and not _UNRESOLVED.search(follower.text):
                 follower.score = candidate.score
                 extra.append(follower)
                 taken.add((follower.doc_id, follower.absolute_start))
@@ -521,9 +520,11 @@ class ExtractiveAnswerer:
 
 
 def _flowed(sentence: str) -> str:
-    """The sentence as one line: a hard-wrapped source breaks it across lines and indents it.
-    The citation keeps the verbatim span; only the answer's rendering is re-flowed."""
-    return " ".join(sentence.split())
+    """The sentence as one line, without marker-like brackets: a hard-wrapped source breaks it
+    across lines and indents it, and an encyclopedia's footnote references ("donated US$1,000[23]
+    in 2008") would read as this answer's citations. The citation keeps the verbatim span; only
+    the answer's rendering changes."""
+    return " ".join(_MARKER_LIKE.sub("", sentence).split())
 
 
 def source_label(citation: Citation) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -518,3 +519,19 @@ def test_a_neighbour_holding_the_rest_of_the_question_completes_the_answer(tmp_p
     assert quotes[0].startswith("Every year, about 2 million"), quotes
     assert "About 23,000 die." in quotes, quotes
     assert not any(q.startswith("Most infections") for q in quotes), quotes
+
+
+def test_a_sentence_with_footnote_references_inside_is_answered_without_them(
+        tmp_path, embedder):
+    # an encyclopedia page's references sit mid-sentence too: the sentence is cited verbatim,
+    # the answer reads without them, and its only markers are its own citations
+    article = ("Mozilla\n\nOn March 24, 2014, Mozilla promoted Brendan Eich to the role of "
+               "CEO.[22] Eich had previously donated US$1,000[23] in 2008 in support of "
+               "California's Proposition 8.[24] He stepped down on April 3, 2014.[27]\n")
+    bot = _small_index(tmp_path, embedder, {"mozilla.txt": article})
+    answer = bot.ask("How much did Eich donate in support of Proposition 8?")
+    assert not answer.abstained, answer.text
+    assert "donated US$1,000 in 2008" in answer.text
+    assert any("US$1,000[23]" in c.quote for c in answer.citations)
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations}
