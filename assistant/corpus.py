@@ -20,8 +20,9 @@ _HTML_SUFFIXES = {".html", ".htm"}
 # raise when the text a file yields changes (extraction, cleaning): the next ingest reads every
 # file again instead of skipping those whose size and time are unchanged, and re-indexes the
 # ones whose text changed. 2: lines an HTML page's source wrapped are joined; 3: a web page
-# loses its closing back matter (References, See also, External links ...)
-TEXT_EXTRACTION_VERSION = "3"
+# loses its closing back matter (References, See also, External links ...); 4: preformatted text
+# keeps its lines (a hard-wrapped document in a <pre> reads as plain text)
+TEXT_EXTRACTION_VERSION = "4"
 _MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
 
 

@@ -76,6 +76,8 @@ _WHAT_COLOUR = re.compile(r"^\s*(?:what|which)\s+colou?rs?\s+(?:is|was|are|were)
 # a sentence that asks or leaves open rather than states ("Now the question is whether ...")
 _UNRESOLVED = re.compile(r"\?\s*[”\"’']?\s*$|\b(question is|remains? (to be seen|unclear)|"
                          r"unclear (whether|if)|it is not (known|clear))\b", re.I)
+# the dots that lead a table of contents' entry to its page number ("Response codes......7")
+_DOT_LEADER = re.compile(r"\.{5,}\s*\d|(?:\.\s){4,}")
 # a sentence whose subject stands for something the sentence before names
 _ANAPHORIC_OPENING = re.compile(r"^\W*(this|these|that|those|it|they|he|she|such)\b", re.I)
 _FACTOID = re.compile(r"^\s*(who|whom|whose|when|where|which|what (percentage|share|number|year|"
@@ -251,6 +253,7 @@ def _candidates(retrieved: list[RetrievedChunk]) -> list[Candidate]:
             sentence = candidate.text
             key = (candidate.doc_id, candidate.absolute_start)
             if (key in seen or _too_short(sentence) or _is_heading(sentence)
+                    or _DOT_LEADER.search(sentence)  # a table of contents' entry
                     # "could reach is the maximum time to live ...": the tail of a sentence cut
                     # by a page break, not a statement of its own
                     or opens_mid_sentence(sentence)):

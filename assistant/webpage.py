@@ -49,12 +49,17 @@ def extract_web_page(html: str, mode: str, include_tables: bool = True) -> WebPa
     if not isinstance(document, Document) or not (document.text or "").strip():
         return WebPage(text="")
     text = document.text or ""
+    preformatted: dict[str, str] = {}
     if document.body is not None:
         _drop_back_matter(document.body)
+        preformatted = _set_aside_preformatted(document.body)
         _unwrap_source_lines(document.body)
         text = xmltotxt(document.body, include_formatting=False)
+    text = _blocks(text)
+    for key, lines in preformatted.items():
+        text = text.replace(key, lines)
     return WebPage(
-        text=_blocks(text),
+        text=text,
         title=_clean_field(document.title),
         author=_clean_field(document.author),
         date=_clean_field(document.date),
@@ -90,6 +95,29 @@ def _drop_back_matter(body: Any) -> None:
 # its lines there ("... make it work the way\n        you do."), which no reader sees
 _SOURCE_WRAP = re.compile(r"[ \t]*\n\s*")
 _PREFORMATTED = frozenset({"code", "pre"})
+
+
+def _set_aside_preformatted(body: Any) -> dict[str, str]:
+    """Replace each preformatted block's text by a key, and return the text by key, its lines
+    kept as lines (blank lines as paragraph breaks): trafilatura writes every block on one
+    line, which would make each line of a hard-wrapped document in a <pre> (an Internet-Draft,
+    a plain-text mail) a block of its own and cut its sentences. Read as plain text is, its
+    wrapped paragraphs are joined and its code lines stay apart (assistant/text.py)."""
+    kept: dict[str, str] = {}
+    for element in list(body.iter()):
+        if element.tag not in _PREFORMATTED or any(
+                a.tag in _PREFORMATTED for a in element.iterancestors()):
+            continue
+        raw = "".join(element.itertext())
+        if "\n" not in raw.strip():
+            continue  # inline code: one line, read with its sentence
+        rows = [re.sub(r"[ \t\u00a0]+", " ", row).strip() for row in raw.split("\n")]
+        key = f"preformatted{len(kept)}x{id(element)}"
+        kept[key] = re.sub(r"\n{3,}", "\n\n", "\n".join(rows)).strip()
+        for child in list(element):
+            element.remove(child)
+        element.text = key
+    return kept
 
 
 def _unwrap_source_lines(body: Any) -> None:

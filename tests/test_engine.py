@@ -535,3 +535,18 @@ def test_a_sentence_with_footnote_references_inside_is_answered_without_them(
     assert any("US$1,000[23]" in c.quote for c in answer.citations)
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.n for c in answer.citations}
+
+
+def test_a_table_of_contents_entry_is_never_cited(tmp_path, embedder):
+    draft = ("Table of Contents\n\n"
+             "   4. Requests....................................................6\n"
+             "   5. Response codes..............................................7\n"
+             "   6. Versioning..................................................8\n\n"
+             "5. Response codes\n\n"
+             "   A request is considered successful if the HTTP response code is in the\n"
+             "   2xx range, and unsuccessful if an error occurred.\n")
+    bot = _small_index(tmp_path, embedder, {"draft.txt": draft})
+    answer = bot.ask("Which response codes count as successful?")
+    assert not answer.abstained, answer.text
+    assert not any("...." in c.quote for c in answer.citations), answer.text
+    assert any("2xx range" in c.quote for c in answer.citations), answer.text

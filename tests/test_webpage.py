@@ -4,6 +4,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.corpus import UnreadableFileError, load_document, read_html
+from assistant.text import sentence_spans
 from assistant.webpage import extract_web_page
 
 PARAGRAPHS = [
@@ -83,7 +84,25 @@ def test_lines_the_page_source_wrapped_are_one_block_but_breaks_and_code_stay():
     ]
     blocks = extract_web_page(_page(_article(inner)), "precision").text.split("\n\n")
     assert PARAGRAPHS[0] in blocks and PARAGRAPHS[1] in blocks  # <br> still ends a block
-    assert "turnout = count(ballots)" in blocks and "print(turnout)" in blocks  # code lines
+    # preformatted text keeps its own lines, as lines of one block
+    assert "turnout = count(ballots)\nprint(turnout)" in blocks
+
+
+def test_a_hard_wrapped_document_in_a_pre_is_read_as_plain_text():
+    # an Internet-Draft rendered as a web page: its paragraphs wrap at 70 columns
+    draft = ("Abstract\n\n    This draft describes a protocol by which client-side applications,\n"
+             "    running inside a web browser, can communicate with a data storage\n"
+             "    server that is hosted on a different domain name.\n\n\n"
+             "    A successful GET request to a folder MUST be responded to with a\n"
+             "    JSON-LD document, listing the items in the folder.\n")
+    page = extract_web_page(_page(f"<article><h1>remoteStorage</h1><pre>{draft}</pre>"
+                                  f"<p>{PARAGRAPHS[0]}</p></article>"), "precision")
+    assert ("A successful GET request to a folder MUST be responded to with a\n"
+            "JSON-LD document, listing the items in the folder.") in page.text.split("\n\n")
+    sentences = [page.text[s:e] for s, e in sentence_spans(page.text)]
+    assert ("A successful GET request to a folder MUST be responded to with a\n"
+            "JSON-LD document, listing the items in the folder.") in sentences
+    assert PARAGRAPHS[0] in sentences
 
 
 def test_body_inside_a_form_is_read():
