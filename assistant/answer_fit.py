@@ -273,6 +273,8 @@ _OPPOSITE_PAIRS = (
     ("thick", "thin"), ("rural", "urban"), ("domestic", "foreign"), ("temporary", "permanent"),
     ("voluntary", "mandatory"), ("newest", "oldest"), ("newer", "older"),
     ("western", "eastern"), ("entrance", "exit"),
+    ("simplicity", "complexity"), ("easy", "hard"), ("easier", "harder"), ("easiest", "hardest"),
+    ("soft", "hard"), ("past", "future"), ("qualitative", "quantitative"),
 )
 # prepositions of direction: after the same word they state opposite movements ("fled from
 # Italy" / "fled to Italy", "runs out of the sea" / "runs into the sea")
@@ -789,6 +791,13 @@ def opposite_swap(question: str, sentence: str) -> float:
                 bare = token[len(prefix):]
                 if bare in said_tokens or stem(bare) in said - asked:
                     return 1.0
+    # ... and the other way round: "an important solved problem" / "an important unsolved one"
+    for token in set(said_tokens) - set(question_tokens):
+        for prefix in _PREFIXES:
+            if (token.startswith(prefix) and len(token) - len(prefix) >= 4
+                    and token.endswith(_DESCRIBING_ENDINGS)
+                    and token[len(prefix):] in question_tokens):
+                return 1.0
     return 0.0
 
 

@@ -216,6 +216,13 @@ def test_figure_missing_when_the_passage_is_about_another_year():
     ("Who fled from southern Italy?", "Several monks fled to southern Italy.", 1.0),
     ("What water runs out of the sea?", "Rhine water runs into the sea in five places.", 1.0),
     ("Who fled to southern Italy?", "Several monks fled to southern Italy.", 0.0),
+    # an opposite the sentence uses where the question has the plain word, or a negating prefix
+    ("What is harder to analyze in terms of unusual resources?",
+     "Some problems are easier to analyze in terms of unusual resources.", 1.0),
+    ("What is an important solved problem in complexity theory?",
+     "An important unsolved problem in complexity theory is graph isomorphism.", 1.0),
+    ("What is an important unsolved problem in complexity theory?",
+     "An important unsolved problem in complexity theory is graph isomorphism.", 0.0),
     ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
     ("What stops you from complying?", "If it is impossible for You to comply ...", 0.0),
     # a "to" before a verb is an infinitive, not a direction
