@@ -770,6 +770,37 @@ def _denies_a_question_word(question: str, sentence: str) -> bool:
     return bool(denied - affirmed)
 
 
+_CARDINAL_VALUES = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+                    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
+                    "hundred": "100"}
+# how far after a count its noun may stand: "three finite graphs"
+_COUNTED_REACH = 2
+
+
+def _counted(text_tokens: list[str]) -> dict[str, set[str]]:
+    """The counts each word follows closely: "two finite graphs" -> {"finite": {"2"}, "graph":
+    {"2"}} (stems)."""
+    found: dict[str, set[str]] = {}
+    for i, token in enumerate(text_tokens):
+        value = token if token.isdigit() else _CARDINAL_VALUES.get(token)
+        if value is None:
+            continue
+        for word in text_tokens[i + 1:i + 1 + _COUNTED_REACH]:
+            if word.isalpha() and word not in stopwords():
+                found.setdefault(stem(word), set()).add(value)
+    return found
+
+
+def _count_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
+    """Whether a thing the question counts is counted otherwise in the sentence, and never as
+    the question counts it: "if three finite graphs are isomorphic" / "whether two finite
+    graphs are isomorphic"."""
+    said = _counted(said_tokens)
+    return any(word in said and not counts & said[word]
+               for word, counts in _counted(question_tokens).items())
+
+
 def opposite_swap(question: str, sentence: str) -> float:
     """1 when a question word is missing from the sentence while its opposite is there
     ("least used" against "most commonly used", "indirectly" against "directly"), or when
@@ -791,6 +822,8 @@ def opposite_swap(question: str, sentence: str) -> float:
                 bare = token[len(prefix):]
                 if bare in said_tokens or stem(bare) in said - asked:
                     return 1.0
+    if _count_swap(question_tokens, said_tokens):
+        return 1.0
     # ... and the other way round: "an important solved problem" / "an important unsolved one"
     for token in set(said_tokens) - set(question_tokens):
         for prefix in _PREFIXES:

@@ -223,6 +223,13 @@ def test_figure_missing_when_the_passage_is_about_another_year():
      "An important unsolved problem in complexity theory is graph isomorphism.", 1.0),
     ("What is an important unsolved problem in complexity theory?",
      "An important unsolved problem in complexity theory is graph isomorphism.", 0.0),
+    # a thing counted otherwise, and never as the question counts it
+    ("What problem decides if three finite graphs are isomorphic?",
+     "The problem of determining whether two finite graphs are isomorphic.", 1.0),
+    ("What problem decides if two finite graphs are isomorphic?",
+     "The problem of determining whether two finite graphs are isomorphic.", 0.0),
+    ("How many finite graphs does the problem compare?",
+     "The problem of determining whether two finite graphs are isomorphic.", 0.0),
     ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
     ("What stops you from complying?", "If it is impossible for You to comply ...", 0.0),
     # a "to" before a verb is an infinitive, not a direction
