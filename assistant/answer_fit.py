@@ -275,6 +275,7 @@ _OPPOSITE_PAIRS = (
     ("western", "eastern"), ("entrance", "exit"),
     ("simplicity", "complexity"), ("easy", "hard"), ("easier", "harder"), ("easiest", "hardest"),
     ("soft", "hard"), ("past", "future"), ("qualitative", "quantitative"),
+    ("sparsely", "heavily"), ("sparse", "dense"), ("until", "after"),
 )
 # prepositions of direction: after the same word they state opposite movements ("fled from
 # Italy" / "fled to Italy", "runs out of the sea" / "runs into the sea")
@@ -713,7 +714,8 @@ def negation_flip(question: str, sentence: str) -> float:
         lambda m: m.group(0) if m.group("before").lower() in _BE_FORMS else m.group("before"),
         _CONDITION_CLAUSE.sub(" ", question))
     if _NEGATION.search(main_clause):
-        return float(not _NEGATION.search(sentence))
+        # "shaped not only by sedimentation" adds, and so does not deny
+        return float(not _NEGATION.search(_NOT_ONLY.sub(" ", sentence)))
     if _YES_NO.match(main_clause):
         return 0.0  # "Is Creative Commons a party to it?" / "... is not a party": the answer
     return float(_denies_a_question_word(main_clause, sentence))
@@ -726,6 +728,7 @@ _YES_NO = re.compile(rf"^\W*(?:[^,?]{{0,80}},\s*)?(?:{'|'.join(sorted(_WH_AUXILI
 
 # "not only", "not just", "not least" add to what is said instead of denying it
 _NOT_A_DENIAL = frozenset({"only", "just", "merely", "simply", "least"})
+_NOT_ONLY = re.compile(rf"\bnot\s+(?:{'|'.join(sorted(_NOT_A_DENIAL))})\b", re.I)
 # how many small words may stand between a negation and the word it denies ("not yet been
 # proven", "not officially recognised"): auxiliaries, adverbs and these
 _DENIAL_REACH = 2
@@ -792,6 +795,27 @@ def _counted(text_tokens: list[str]) -> dict[str, set[str]]:
     return found
 
 
+# a point of the compass in any of its forms: "north", "northern", "northward", "northwest"
+_COMPASS = re.compile(r"^(?P<ns>north|south)?(?P<ew>east|west)?(?:ern|erly|wards?)?$")
+
+
+def _compass_points(text_tokens: list[str]) -> set[str]:
+    points = set()
+    for token in text_tokens:
+        match = _COMPASS.match(token)
+        if match and (match.group("ns") or match.group("ew")):
+            points.add((match.group("ns") or "") + (match.group("ew") or ""))
+    return points
+
+
+def _compass_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
+    """Whether the question names a point of the compass that the sentence does not, while the
+    sentence names others: "What is the delta delimited in the North by?" / "delimited in the
+    West by ... and in the East by ..."."""
+    asked, said = _compass_points(question_tokens), _compass_points(said_tokens)
+    return bool(asked - said) and bool(said - asked)
+
+
 def _count_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
     """Whether a thing the question counts is counted otherwise in the sentence, and never as
     the question counts it: "if three finite graphs are isomorphic" / "whether two finite
@@ -822,7 +846,7 @@ def opposite_swap(question: str, sentence: str) -> float:
                 bare = token[len(prefix):]
                 if bare in said_tokens or stem(bare) in said - asked:
                     return 1.0
-    if _count_swap(question_tokens, said_tokens):
+    if _count_swap(question_tokens, said_tokens) or _compass_swap(question_tokens, said_tokens):
         return 1.0
     # ... and the other way round: "an important solved problem" / "an important unsolved one"
     for token in set(said_tokens) - set(question_tokens):

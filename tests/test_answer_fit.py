@@ -139,6 +139,9 @@ def test_kind_fit(question, sentence, fit):
      "There are three reasons for this.", 0.0),
     ("Which countries are not joining the union?", "Norway and Iceland are joining the union.",
      1.0),
+    # "not only" adds to what is said: the sentence is not negated
+    ("What was not shaped by sedimentation?",
+     "The delta is shaped not only by the sedimentation of the rivers, but also by tides.", 1.0),
     # the other way round: the sentence denies what a plain question asks about
     ("What are intended as a practical computing technology?",
      "Turing machines are not intended as a practical computing technology.", 1.0),
@@ -230,6 +233,15 @@ def test_figure_missing_when_the_passage_is_about_another_year():
      "The problem of determining whether two finite graphs are isomorphic.", 0.0),
     ("How many finite graphs does the problem compare?",
      "The problem of determining whether two finite graphs are isomorphic.", 0.0),
+    # a point of the compass the sentence does not name, while it names others
+    ("What is the delta delimited in the North by?",
+     "The delta is delimited in the West by the Old Rhine and in the East by a canal.", 1.0),
+    ("What streams are there in northern Germany?",
+     "In the north of Germany, the smaller streams are called Fleeten.", 0.0),
+    ("Where does the Rhine flow west?", "Near Katwijk the Old Rhine flows north-west.", 0.0),
+    ("What banks are sparsely populated?", "Its banks are usually heavily populated.", 1.0),
+    ("What was a source of pollution after the 1980s?",
+     "Until the early 1980s, industry was a major source of water pollution.", 1.0),
     ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
     ("What stops you from complying?", "If it is impossible for You to comply ...", 0.0),
     # a "to" before a verb is an infinitive, not a direction
