@@ -816,6 +816,17 @@ def _compass_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
     return bool(asked - said) and bool(said - asked)
 
 
+_LEAST_WORDS = frozenset({"least", "fewest", "lowest", "smallest", "minimum", "minimal", "worst",
+                          "weakest", "rarest", "last"})
+
+
+def _asks_least(question_tokens: list[str]) -> bool:
+    """Whether the question asks for the least of something ("the least dominant sectors"),
+    not "at least"."""
+    return any(t in ("least", "fewest") and (i == 0 or question_tokens[i - 1] != "at")
+               for i, t in enumerate(question_tokens))
+
+
 def _count_swap(question_tokens: list[str], said_tokens: list[str]) -> bool:
     """Whether a thing the question counts is counted otherwise in the sentence, and never as
     the question counts it: "if three finite graphs are isomorphic" / "whether two finite
@@ -848,6 +859,8 @@ def opposite_swap(question: str, sentence: str) -> float:
                     return 1.0
     if _count_swap(question_tokens, said_tokens) or _compass_swap(question_tokens, said_tokens):
         return 1.0
+    if _asks_least(question_tokens) and not (set(said_tokens) & _LEAST_WORDS):
+        return 1.0  # "What are the least dominant sectors?" / "The dominant sectors are ..."
     # ... and the other way round: "an important solved problem" / "an important unsolved one"
     for token in set(said_tokens) - set(question_tokens):
         for prefix in _PREFIXES:

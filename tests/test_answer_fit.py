@@ -240,6 +240,12 @@ def test_figure_missing_when_the_passage_is_about_another_year():
      "In the north of Germany, the smaller streams are called Fleeten.", 0.0),
     ("Where does the Rhine flow west?", "Near Katwijk the Old Rhine flows north-west.", 0.0),
     ("What banks are sparsely populated?", "Its banks are usually heavily populated.", 1.0),
+    # the least of something, where the sentence names no least at all; "at least" is no such
+    ("What are the least dominant economic sectors in the area?",
+     "The dominant economic sectors in the area are viniculture and tourism.", 1.0),
+    ("What are the least dominant economic sectors in the area?",
+     "The least dominant sector in the area is mining.", 0.0),
+    ("What must a licence contain at least?", "A licence must contain a notice.", 0.0),
     ("What was a source of pollution after the 1980s?",
      "Until the early 1980s, industry was a major source of water pollution.", 1.0),
     ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
