@@ -916,7 +916,11 @@ def role_swap(question: str, sentence: str) -> float:
 
     if len(written) < 3:
         return 0.0
-    if lowered[0] in {"who", "what", "which"}:  # the wh-word is the verb's subject
+    # "Who did Edgar marry?": the wh-word is the object and the name after "did" the subject
+    asks_object = (lowered[0] in {"who", "whom", "what", "which"}
+                   and lowered[1] in {"do", "does", "did"} and is_name(2))
+    if lowered[0] in {"who", "what", "which"} and not asks_object:
+        # the wh-word is the verb's subject
         verb_at = 2 if lowered[1] in _WH_AUXILIARIES else 1
         if verb_at >= len(written) - 1 or is_name(verb_at) or lowered[verb_at] in stopwords():
             return 0.0
@@ -946,7 +950,8 @@ def role_swap(question: str, sentence: str) -> float:
         places = [k for k in range(len(said) - len(name) + 1) if said[k:k + len(name)] == name]
         before = bool(places) and max(places) < said_verb
         return float(before and said_verb - max(places) <= _SUBJECT_REACH)
-    if lowered[0] in {"when", "where", "why", "how"} and lowered[1] in {"do", "does", "did"}:
+    if asks_object or (lowered[0] in {"when", "where", "why", "how"}
+                       and lowered[1] in {"do", "does", "did"}):
         at = 2  # the subject's names, then its verb: "When did King Harold II conquer ..."
         names = []
         while at < len(written) and (is_name(at) or lowered[at] in {"the", "a", "an"}):
@@ -961,6 +966,8 @@ def role_swap(question: str, sentence: str) -> float:
         said_verb = said.index(verb)
         named = [stem(lowered[i]) for i in names]
         if not any(name in said for name in named):
+            if asks_object:
+                return 0.0
             # another name does it: "When did Richard II flee?" / "... Ethelred fled to ..."
             doer = said_words[said_verb - 1] if said_verb > 1 else ""
             written_doer = said_written[said_verb - 1] if doer else ""

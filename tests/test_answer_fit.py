@@ -425,6 +425,10 @@ def test_how_many_reasons_asks_for_a_number_not_the_reasons():
      0.0),
     ("Who led the Normans?", "The Normans were led by Rollo.", 0.0),
     ("When did William conquer England?", "In 1066, William conquered England.", 0.0),
+    # "Who did X marry?": X is the subject; after the verb it is the object's
+    ("Who did Edgar marry?", "King Malcolm married Edgar's sister Margaret.", 1.0),
+    ("Who did Edgar marry?", "Edgar married Margaret in 1070.", 0.0),
+    ("Who did Edgar marry?", "Malcolm married Margaret in 1070.", 0.0),
     ("When did Harold conquer England?", "England was conquered by Harold in 1066.", 0.0),
     ("What should replace the bracketed fields in the Apache License boilerplate notice?",
      "To apply the Apache License to your work, attach the following boilerplate notice, with "
