@@ -275,7 +275,8 @@ _OPPOSITE_PAIRS = (
     ("western", "eastern"), ("entrance", "exit"),
     ("simplicity", "complexity"), ("easy", "hard"), ("easier", "harder"), ("easiest", "hardest"),
     ("soft", "hard"), ("past", "future"), ("qualitative", "quantitative"),
-    ("sparsely", "heavily"), ("sparse", "dense"), ("until", "after"),
+    ("sparsely", "heavily"), ("sparse", "dense"), ("until", "after"), ("before", "since"),
+    ("before", "onwards"), ("before", "onward"),
 )
 # prepositions of direction: after the same word they state opposite movements ("fled from
 # Italy" / "fled to Italy", "runs out of the sea" / "runs into the sea")

@@ -248,6 +248,8 @@ def test_figure_missing_when_the_passage_is_about_another_year():
     ("What must a licence contain at least?", "A licence must contain a notice.", 0.0),
     ("What was a source of pollution after the 1980s?",
      "Until the early 1980s, industry was a major source of water pollution.", 1.0),
+    ("What did the orogeny cause before the Eocene?",
+     "From the Eocene onwards, the orogeny caused a rift system to develop.", 1.0),
     ("How far is Lyon from Paris?", "Lyon lies 400 km to the south of Paris.", 0.0),
     ("What stops you from complying?", "If it is impossible for You to comply ...", 0.0),
     # a "to" before a verb is an infinitive, not a direction
