@@ -463,15 +463,22 @@ def test_a_question_that_names_a_document_is_answered_from_it_or_refused(tmp_pat
     assert "Massachusetts" in counterpart.answer.text
 
 
+def _answered(tmp_path, embedder, files: dict[str, str], question: str):
+    """The answer to `question` from a small real index of `files`, which must not refuse, and
+    the quotes it cites."""
+    answer = _small_index(tmp_path, embedder, files).ask(question)
+    assert not answer.abstained, answer.text
+    return answer, [c.quote for c in answer.citations]
+
+
 def test_a_best_sentence_that_opens_with_a_pronoun_brings_its_antecedent(tmp_path, embedder):
     article = ("Sorting\n\nA function problem expects an output more complex than yes or no. "
                "Consider the sorting algorithm quicksort, which takes a list of integers and "
                "returns them in order. This solves the problem of sorting a list of integers "
                "that is given as the input. Other problems take far more time.\n")
-    bot = _small_index(tmp_path, embedder, {"sorting.txt": article})
-    answer = bot.ask("What solves the problem of sorting a list of integers given as input?")
-    assert not answer.abstained, answer.text
-    quotes = [c.quote for c in answer.citations]
+    answer, quotes = _answered(tmp_path, embedder, {"sorting.txt": article},
+                               "What solves the problem of sorting a list of integers given as "
+                               "input?")
     assert any(q.startswith("This solves") for q in quotes), answer.text
     assert any(q.startswith("Consider the sorting algorithm quicksort") for q in quotes), quotes
     # in the order of the document, each quote a span of the file
@@ -511,10 +518,9 @@ def test_a_neighbour_holding_the_rest_of_the_question_completes_the_answer(tmp_p
             "them, and hospitals see more of them every year. Every year, about 2 million people "
             "get sick from a superbug, according to the CDC. About 23,000 die. Most infections "
             "are picked up in hospitals and nursing homes.\n")
-    bot = _small_index(tmp_path, embedder, {"superbugs.txt": page})
-    answer = bot.ask("How many people die from superbug infections each year according to the CDC?")
-    assert not answer.abstained, answer.text
-    quotes = [c.quote for c in answer.citations]
+    answer, quotes = _answered(tmp_path, embedder, {"superbugs.txt": page},
+                               "How many people die from superbug infections each year "
+                               "according to the CDC?")
     # the best sentence counts the sick; the one after it holds "die"
     assert quotes[0].startswith("Every year, about 2 million"), quotes
     assert "About 23,000 die." in quotes, quotes
@@ -528,11 +534,10 @@ def test_a_sentence_with_footnote_references_inside_is_answered_without_them(
     article = ("Mozilla\n\nOn March 24, 2014, Mozilla promoted Brendan Eich to the role of "
                "CEO.[22] Eich had previously donated US$1,000[23] in 2008 in support of "
                "California's Proposition 8.[24] He stepped down on April 3, 2014.[27]\n")
-    bot = _small_index(tmp_path, embedder, {"mozilla.txt": article})
-    answer = bot.ask("How much did Eich donate in support of Proposition 8?")
-    assert not answer.abstained, answer.text
+    answer, quotes = _answered(tmp_path, embedder, {"mozilla.txt": article},
+                               "How much did Eich donate in support of Proposition 8?")
     assert "donated US$1,000 in 2008" in answer.text
-    assert any("US$1,000[23]" in c.quote for c in answer.citations)
+    assert any("US$1,000[23]" in q for q in quotes)
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
     assert markers == {c.n for c in answer.citations}
 
@@ -545,8 +550,7 @@ def test_a_table_of_contents_entry_is_never_cited(tmp_path, embedder):
              "5. Response codes\n\n"
              "   A request is considered successful if the HTTP response code is in the\n"
              "   2xx range, and unsuccessful if an error occurred.\n")
-    bot = _small_index(tmp_path, embedder, {"draft.txt": draft})
-    answer = bot.ask("Which response codes count as successful?")
-    assert not answer.abstained, answer.text
-    assert not any("...." in c.quote for c in answer.citations), answer.text
-    assert any("2xx range" in c.quote for c in answer.citations), answer.text
+    answer, quotes = _answered(tmp_path, embedder, {"draft.txt": draft},
+                               "Which response codes count as successful?")
+    assert not any("...." in q for q in quotes), answer.text
+    assert any("2xx range" in q for q in quotes), answer.text
