@@ -865,9 +865,10 @@ def opposite_swap(question: str, sentence: str) -> float:
     # ... and the other way round: "an important solved problem" / "an important unsolved one"
     for token in set(said_tokens) - set(question_tokens):
         for prefix in _PREFIXES:
-            if (token.startswith(prefix) and len(token) - len(prefix) >= 4
+            bare = token[len(prefix):]
+            if (token.startswith(prefix) and len(bare) >= 4
                     and token.endswith(_DESCRIBING_ENDINGS)
-                    and token[len(prefix):] in question_tokens):
+                    and bare in question_tokens and bare not in said_tokens):
                 return 1.0
     return 0.0
 

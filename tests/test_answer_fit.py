@@ -226,6 +226,8 @@ def test_figure_missing_when_the_passage_is_about_another_year():
      "An important unsolved problem in complexity theory is graph isomorphism.", 1.0),
     ("What is an important unsolved problem in complexity theory?",
      "An important unsolved problem in complexity theory is graph isomorphism.", 0.0),
+    ("Which response codes count as successful?",
+     "A request is successful if the code is in the 2xx range, and unsuccessful if not.", 0.0),
     # a thing counted otherwise, and never as the question counts it
     ("What problem decides if three finite graphs are isomorphic?",
      "The problem of determining whether two finite graphs are isomorphic.", 1.0),
