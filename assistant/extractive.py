@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -118,6 +119,29 @@ class Selection:
     best_score: float
     question_type: str
     ranked: tuple[Candidate, ...] = ()  # every scored candidate, best first (for abstention)
+
+
+# the events of a life or an institution, each with the words that state it: "Where was Grace
+# Mugabe born?" is not answered by where she is now, nor "When did Augustus die?" by anything
+# that does not mention his death
+_EVENTS = ("born birth birthplace native", "die died dies death dead killed",
+           "bury buried burial grave", "marry married marries marriage wedding wed",
+           "found founded founder founding establish established establishment")
+_WHEN_OR_WHERE = re.compile(r"^\s*(?:when|where|in what (?:year|city|country|town|place))\b", re.I)
+
+
+def _event_missing(question: str, context: frozenset[str]) -> bool:
+    """Whether a when- or where-question asks about such an event and the answer's context
+    states it in none of its words."""
+    if not _WHEN_OR_WHERE.match(question):
+        return False
+    asked = {stem(t) for t in tokens(question)}
+    return any(asked & forms and not context & forms for forms in _event_forms())
+
+
+@lru_cache(maxsize=1)
+def _event_forms() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(stem(w) for w in forms.split()) for forms in _EVENTS)
 
 
 def question_type(question: str) -> str:
@@ -381,7 +405,8 @@ class ExtractiveAnswerer:
             other_document=float(bool(outright) and best.doc_id not in outright),
             # the fit scored above, of the best sentence or of its kind partner
             kind_found=not asked.lacks(answer_type) and not (
-                asked.kind in _ABOUT_THE_FOCUS and max(best.focus, answering.focus) == 0.0),
+                asked.kind in _ABOUT_THE_FOCUS and max(best.focus, answering.focus) == 0.0)
+            and not _event_missing(question, best.context_stems | answering.context_stems),
         )
 
     # --- selection -------------------------------------------------------------------------

@@ -554,3 +554,15 @@ def test_a_table_of_contents_entry_is_never_cited(tmp_path, embedder):
                                "Which response codes count as successful?")
     assert not any("...." in q for q in quotes), answer.text
     assert any("2xx range" in q for q in quotes), answer.text
+
+
+def test_a_when_or_where_question_about_a_birth_or_death_needs_the_event_stated(
+        tmp_path, embedder):
+    story = ("Zimbabwe\n\nPresident Robert Mugabe and his wife Grace are under house arrest at "
+             "their compound in Harare, a source said on Thursday. The army denied that it had "
+             "staged a coup and said the couple were safe.\n")
+    bot = _small_index(tmp_path, embedder, {"zimbabwe.txt": story})
+    near_miss = bot.ask("Where was Grace Mugabe born?")
+    assert near_miss.abstained, near_miss.text
+    answer = bot.ask("Where are Robert Mugabe and his wife under house arrest?")
+    assert not answer.abstained and "Harare" in answer.text, answer.text
