@@ -454,6 +454,9 @@ class AskedKind:
     # for "How wide is ...?": the words a width is stated with (_DIMENSIONS)
     dimension: frozenset[str] = frozenset()
     year: bool = False  # "In what year ...?" (_ASKS_YEAR)
+    # for "How much gas ...?": the stuff measured, whose amount stands beside it (_STUFF_BEFORE,
+    # _STUFF_AFTER)
+    stuff: frozenset[str] = frozenset()
     who: bool = False  # asked with "who": a person noun half answers it (_PERSON_NOUNS)
 
     @property
@@ -492,6 +495,10 @@ class AskedKind:
         if kind is AnswerKind.MEASURE:
             if self.dimension:
                 return 1.0 if self._measures(sentence) else 0.5 if _has_count(sentence) else 0.0
+            if self.stuff:
+                beside = _number_beside(sentence, lambda token: token in self.stuff,
+                                        _STUFF_BEFORE, _STUFF_AFTER)
+                return 1.0 if beside else 0.5 if _has_count(sentence) else 0.0
             if _has_count(sentence):
                 return 1.0
             # "How long has he ruled?" -> "since 1994", "for decades"
@@ -551,7 +558,8 @@ class AskedKind:
         if self.kind is AnswerKind.COUNT:  # a share alone is no count (dev: +1, none lost)
             return fit <= 0.5
         # so is a width: a number away from "wide" or "width" is another measure
-        return fit < 1.0 if self.kind is AnswerKind.MONEY or self.dimension else fit == 0.0
+        return (fit < 1.0 if self.kind is AnswerKind.MONEY or self.dimension or self.stuff
+                else fit == 0.0)
 
     def _measures(self, sentence: str) -> bool:
         """Whether a number stands within a few words of a word the dimension is stated with,
@@ -640,6 +648,24 @@ def _named_thing(question: str) -> str:
     return stem(head) if head and head not in stopwords() else ""
 
 
+# "20 billion cubic metres of gas", "gas imports of 20 bcm"
+_STUFF_BEFORE, _STUFF_AFTER = 5, 3
+_HOW_MUCH_STUFF = re.compile(r"^\s*how much\s+(?P<noun>[a-z]+)\b", re.I)
+
+
+def _measured_stuff(question: str) -> frozenset[str]:
+    """"How much gas does Belarus import?": the stuff measured, stated beside its amount like a
+    width beside "wide" ("20 billion cubic metres of gas"); not a comparative ("How much lower
+    ...?") or a verb's auxiliary ("How much does ...?")."""
+    match = _HOW_MUCH_STUFF.match(question)
+    if not match:
+        return frozenset()
+    noun = match.group("noun").lower()
+    if noun in stopwords() or noun.endswith("er") or noun in {"time", "money", "longer"}:
+        return frozenset()
+    return frozenset({noun, noun + "s", noun.rstrip("s")})
+
+
 @lru_cache(maxsize=256)  # read once per question, though scoring and abstention both ask
 def asked_kind(question: str) -> AskedKind:
     kind = expected_kind(question)
@@ -649,14 +675,17 @@ def asked_kind(question: str) -> AskedKind:
         dimension = _HOW_DIMENSION.match(core)
         dimension_words = (frozenset(_DIMENSIONS[dimension.group(1).lower()]) if dimension
                            else frozenset())
+        stuff = _measured_stuff(core) if kind is AnswerKind.MEASURE and not dimension else (
+            frozenset())
         asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
                                                   for m in _COUNT_WORDS.finditer(question)}
         year = kind is AnswerKind.TIME and bool(_ASKS_YEAR.match(core))
         if not asked:
-            return AskedKind(kind, counted=counted, dimension=dimension_words, year=year)
+            return AskedKind(kind, counted=counted, dimension=dimension_words, year=year,
+                             stuff=stuff)
         pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
         return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
-                         counted=counted, dimension=dimension_words, year=year)
+                         counted=counted, dimension=dimension_words, year=year, stuff=stuff)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE, AnswerKind.COLOUR):
         return AskedKind(kind, asked_stems=frozenset(stem(t) for t in tokens(question)),
                          named=_named_thing(question) if kind is AnswerKind.NAME else "",

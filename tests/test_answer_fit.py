@@ -96,6 +96,11 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("When do you need to water the terrarium?",
      "You won't have to water it unless the walls are not misting up.", 0.5),
     ("When did the meeting start?", "It began May 5.", 1.0),
+    # "how much <stuff>": the amount stands beside the stuff, not anywhere in the sentence
+    ("How much gas does Belarus import each year?",
+     "Belarus imports 20 billion cubic metres of gas a year.", 1.0),
+    ("How much gas does Belarus import each year?",
+     "He depends on subsidized oil and gas supplies and has ruled for 28 years.", 0.5),
     # an era-marked date is a time; the oil company and an advert are not
     ("When did Augustus die?", "From the death of Augustus in AD 14 until AD 70 ...", 1.0),
     ("When did the warming begin?", "Rapid warming began about 13,000 BP.", 1.0),
