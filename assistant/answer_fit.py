@@ -881,25 +881,25 @@ def opposite_swap(question: str, sentence: str) -> float:
         if table.get(word, set()) & said - asked:
             return 1.0
     for token in set(question_tokens) - set(said_tokens):
-        for prefix in _PREFIXES:
-            if (token.startswith(prefix) and len(token) - len(prefix) >= 4
-                    and token.endswith(_DESCRIBING_ENDINGS)):
-                bare = token[len(prefix):]
-                if bare in said_tokens or stem(bare) in said - asked:
-                    return 1.0
+        if any(bare in said_tokens or stem(bare) in said - asked for bare in _unprefixed(token)):
+            return 1.0
+    # ... and the other way round: "an important solved problem" / "an important unsolved one"
+    for token in set(said_tokens) - set(question_tokens):
+        if any(bare in question_tokens and bare not in said_tokens for bare in _unprefixed(token)):
+            return 1.0
     if _count_swap(question_tokens, said_tokens) or _compass_swap(question_tokens, said_tokens):
         return 1.0
     if _asks_least(question_tokens) and not (set(said_tokens) & _LEAST_WORDS):
         return 1.0  # "What are the least dominant sectors?" / "The dominant sectors are ..."
-    # ... and the other way round: "an important solved problem" / "an important unsolved one"
-    for token in set(said_tokens) - set(question_tokens):
-        for prefix in _PREFIXES:
-            bare = token[len(prefix):]
-            if (token.startswith(prefix) and len(bare) >= 4
-                    and token.endswith(_DESCRIBING_ENDINGS)
-                    and bare in question_tokens and bare not in said_tokens):
-                return 1.0
     return 0.0
+
+
+def _unprefixed(token: str) -> list[str]:
+    """The describing words a negating prefix stands before in `token`: "unsolved" ->
+    ["solved"], "indirectly" -> ["directly"]; none for "information" or "discover"."""
+    return [token[len(prefix):] for prefix in _PREFIXES
+            if token.startswith(prefix) and len(token) - len(prefix) >= 4
+            and token.endswith(_DESCRIBING_ENDINGS)]
 
 
 # after "what" or "which" a verb is followed by its object or a preposition ("What forms Lake

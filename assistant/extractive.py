@@ -482,7 +482,7 @@ class ExtractiveAnswerer:
 
     def _with_beside(self, chosen: list[Candidate], extra: Candidate | None) -> list[Candidate]:
         """`chosen` plus a sentence beside the best one, unless it is taken already, a heading,
-        holds a marker-like "[n]", or would run the answer over its token budget."""
+        or would run the answer over its token budget."""
         if (extra is None or _is_heading(extra.text)
                 or any(c.doc_id == extra.doc_id and c.absolute_start == extra.absolute_start
                        for c in chosen)
