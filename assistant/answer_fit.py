@@ -496,7 +496,7 @@ class AskedKind:
             if self.dimension:
                 return 1.0 if self._measures(sentence) else 0.5 if _has_count(sentence) else 0.0
             if self.stuff:
-                beside = _number_beside(sentence, lambda token: token in self.stuff,
+                beside = _number_beside(sentence, lambda token: stem(token) in self.stuff,
                                         _STUFF_BEFORE, _STUFF_AFTER)
                 return 1.0 if beside else 0.5 if _has_count(sentence) else 0.0
             if _has_count(sentence):
@@ -663,7 +663,7 @@ def _measured_stuff(question: str) -> frozenset[str]:
     noun = match.group("noun").lower()
     if noun in stopwords() or noun.endswith("er") or noun in {"time", "money", "longer"}:
         return frozenset()
-    return frozenset({noun, noun + "s", noun.rstrip("s")})
+    return frozenset(stem(form) for form in (noun, noun + "s", noun + "es"))
 
 
 @lru_cache(maxsize=256)  # read once per question, though scoring and abstention both ask

@@ -126,7 +126,7 @@ class Selection:
 # that does not mention his death
 _EVENTS = ("born birth birthplace native", "die died dies death dead killed",
            "bury buried burial grave", "marry married marries marriage wedding wed",
-           "found founded founder founding establish established establishment")
+           "founded founder founding establish established establishment")
 _WHEN_OR_WHERE = re.compile(r"^\s*(?:when|where|in what (?:year|city|country|town|place))\b", re.I)
 
 

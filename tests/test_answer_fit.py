@@ -101,6 +101,8 @@ def test_expected_kind_reads_the_question_words(question, kind):
      "Belarus imports 20 billion cubic metres of gas a year.", 1.0),
     ("How much gas does Belarus import each year?",
      "He depends on subsidized oil and gas supplies and has ruled for 28 years.", 0.5),
+    # the stuff in another form of the word ("gases")
+    ("How much gas does the plant release?", "It releases 40 tonnes of gases a day.", 1.0),
     # an era-marked date is a time; the oil company and an advert are not
     ("When did Augustus die?", "From the death of Augustus in AD 14 until AD 70 ...", 1.0),
     ("When did the warming begin?", "Rapid warming began about 13,000 BP.", 1.0),

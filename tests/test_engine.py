@@ -566,3 +566,11 @@ def test_a_when_or_where_question_about_a_birth_or_death_needs_the_event_stated(
     assert near_miss.abstained, near_miss.text
     answer = bot.ask("Where are Robert Mugabe and his wife under house arrest?")
     assert not answer.abstained and "Harare" in answer.text, answer.text
+
+
+def test_found_as_the_past_of_find_is_no_founding(tmp_path, embedder):
+    story = ("The Hoard\n\nThe treasure was discovered in 1992 by a farmer in a field near "
+             "Hoxne, in Suffolk. It held nearly 15,000 Roman coins.\n")
+    bot = _small_index(tmp_path, embedder, {"hoard.txt": story})
+    answer = bot.ask("Where was the treasure found?")
+    assert not answer.abstained and "Hoxne" in answer.text, answer.text
