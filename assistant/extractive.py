@@ -194,6 +194,11 @@ _FOCUS = re.compile(
     r"should|may|might|must)\b|[?]|$)", re.I)
 _FOCUS_AFTER_BE = re.compile(r"^\s*(?:what|which)\s+(?:is|was|are|were)\s+(?P<phrase>[^?]+)", re.I)
 _WHICH_THING = re.compile(r"^\s*(?:what|which)\b", re.I)
+# "How long is the Rhine?": what is measured is the subject after the verb, so an answer states
+# the measure of it, not of "this section" or of Lake Constance
+_HOW_ADJECTIVE_BE = re.compile(r"^\s*how\s+(?:long|old|far|big|large|high|tall|heavy|fast|wide|"
+                               r"deep|thick|small|short)\s+(?:is|was|are|were)\s+"
+                               r"(?P<phrase>[^?]+)", re.I)
 # focus words that only name the kind of answer; the answer-type check covers them
 _ANSWER_KIND_WORDS = {"year", "date", "day", "month", "time", "number", "percentage", "percent",
                       "share", "proportion", "fraction", "range",
@@ -214,7 +219,7 @@ def question_focus(question: str) -> list[str]:
     # without an auxiliary verb the phrase runs on into the rest of the question
     limit = 4 if match and match.end() < len(question.rstrip(" ?")) else 2
     if not phrase or phrase.split()[0].lower() in {"is", "was", "are", "were"}:
-        after_be = _FOCUS_AFTER_BE.match(question)
+        after_be = _FOCUS_AFTER_BE.match(question) or _HOW_ADJECTIVE_BE.match(question)
         phrase = after_be.group("phrase") if after_be else ""
         limit = 4
     focus = [w for w in content_words(phrase) if w not in _ANSWER_KIND_WORDS]

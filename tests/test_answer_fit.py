@@ -494,6 +494,9 @@ def test_a_role_swap_refuses_whatever_the_model_says():
     ("What area was the dam built to protect?", ["area"]),
     # for a colour, the thing coloured
     ("What colour was the Hatter's hat?", ["hatter", "hat"]),
+    # "How long is X?": X is what is measured
+    ("How long is the Netherlands?", ["netherlands"]),
+    ("How wide was the main street?", ["main", "street"]),
 ])
 def test_question_focus(question, focus):
     from assistant.extractive import question_focus
