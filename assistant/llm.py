@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.config import Settings
 from assistant.errors import LLMBackendError
+from assistant.explain import Trace
 from assistant.prompts import load_text
 from assistant.schema import Answer, Citation, RetrievedChunk
 from assistant.text import content_stems, sentence_spans
@@ -125,13 +126,14 @@ class LLMAnswerer:
 
     def answer(self, question: str, standalone: str, turns, *, sources=None,
                top_k=None) -> Answer:
+        # the generator reads the passages the extractive pass retrieved (same query, spelling
+        # and sources), so the question is neither embedded nor searched twice
+        trace = Trace(question)
         extractive = self.assistant.answer_extractive(question, standalone, sources=sources,
-                                                      top_k=top_k)
+                                                      top_k=top_k, trace=trace)
         if extractive.abstained:
             return extractive  # abstention is calibrated on retrieval, not left to the generator
-        chunks = self.assistant.retriever.retrieve(self.assistant.in_corpus_spelling(standalone),
-                                                   top_k=top_k,
-                                                   sources=sources).chunks
+        chunks: list[RetrievedChunk] = trace.passages
         try:
             reply = self.backend.complete(self.build_prompt(standalone, chunks))
         except LLMBackendError as exc:
