@@ -122,18 +122,19 @@ class Selection:
 
 
 # the events of a life or an institution, each with the words that state it: "Where was Grace
-# Mugabe born?" is not answered by where she is now, nor "When did Augustus die?" by anything
-# that does not mention his death
-_EVENTS = ("born birth birthplace native", "die died dies death dead killed",
+# Mugabe born?" is not answered by where she is now, nor "When did Augustus die?" or "How many
+# soldiers have died?" by anything that does not mention a death
+_EVENTS = ("born birth birthplace native", "die died dies death dead killed fatal fatalities toll",
            "bury buried burial grave", "marry married marries marriage wedding wed",
            "founded founder founding establish established establishment")
-_WHEN_OR_WHERE = re.compile(r"^\s*(?:when|where|in what (?:year|city|country|town|place))\b", re.I)
+_ASKS_OF_EVENT = re.compile(r"^\s*(?:when|where|how (?:many|old|long)|"
+                            r"in what (?:year|city|country|town|place))\b", re.I)
 
 
 def _event_missing(question: str, context: frozenset[str]) -> bool:
-    """Whether a when- or where-question asks about such an event and the answer's context
-    states it in none of its words."""
-    if not _WHEN_OR_WHERE.match(question):
+    """Whether a when-, where-, how-many, how-old or how-long question asks about such an event
+    and the answer's context states it in none of its words."""
+    if not _ASKS_OF_EVENT.match(question):
         return False
     asked = {stem(t) for t in tokens(question)}
     return any(asked & forms and not context & forms for forms in _event_forms())

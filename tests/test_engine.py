@@ -574,3 +574,13 @@ def test_found_as_the_past_of_find_is_no_founding(tmp_path, embedder):
     bot = _small_index(tmp_path, embedder, {"hoard.txt": story})
     answer = bot.ask("Where was the treasure found?")
     assert not answer.abstained and "Hoxne" in answer.text, answer.text
+
+
+def test_a_how_many_question_about_deaths_needs_a_death_stated(tmp_path, embedder):
+    story = ("Border\n\nEven before the invasion, several tens of thousands of Russian soldiers "
+             "gathered in the border region of Belarus. Belarus has not sent troops.\n")
+    bot = _small_index(tmp_path, embedder, {"border.txt": story})
+    near_miss = bot.ask("How many Russian soldiers have died in Belarus?")
+    assert near_miss.abstained, near_miss.text
+    answer = bot.ask("How many Russian soldiers gathered in the border region?")
+    assert not answer.abstained and "tens of thousands" in answer.text, answer.text
