@@ -725,13 +725,61 @@ _REGNAL_NAME = re.compile(r"\b(?!War\b)[A-Z][a-z]+\s+(?:II|III|IV|VI{1,3}|IX|XI{
 def figure_missing(question: str, passage: str) -> float:
     """1 when the question names a year or quantity that the passage holding the best sentence
     does not: the sentence is about another time or amount ("Who won the 2022 World Cup?");
-    likewise a ruler's numbered name ("Henry II" against a passage on Henry III)."""
+    likewise a ruler's numbered name ("Henry II" against a passage on Henry III), and the term
+    a question asks to have defined ("What is the graph isolation problem?" against a passage
+    on the graph isomorphism problem)."""
     held = set(_DIGITS.findall(passage))
     if any(figure not in held for figure in asked_figures(question)):
         return 1.0
     held_names = {" ".join(m.split()) for m in _REGNAL_NAME.findall(passage)}
-    return float(any(" ".join(m.split()) not in held_names
-                     for m in _REGNAL_NAME.findall(question)))
+    if any(" ".join(m.split()) not in held_names for m in _REGNAL_NAME.findall(question)):
+        return 1.0
+    term = defined_term(question)
+    return float(bool(term) and not _holds_in_order(tokens(passage), term))
+
+
+# "What is the graph isomorphism problem?": a question that asks what a term of several words is
+_WHAT_IS_TERM = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?:the\s+(?:meaning|definition)\s+of\s+)?"
+                           r"(?:(?:the|a|an)\s+)?(?P<term>[\w -]+?)\s*\?*\s*$|"
+                           r"^\s*what\s+(?:does|do|did)\s+(?:the\s+)?(?P<meant>[\w -]+?)\s+"
+                           r"(?:mean|stand\s+for)\s*\?*\s*$", re.I)
+# words that make the question ask something other than what the term is ("What is the Rhine
+# called in French?", "What is the dress worth?"): a verb form, a preposition or a pronoun
+_NOT_A_TERM_WORD = re.compile(r"^(?:\w+ed|\w+ing|\w\w+est|called|known|worth|made|like|about|it|they|"
+                              r"them|this|that|these|those)$", re.I)
+
+
+_TERM_BREAKS = {"the", "a", "an", "and", "or", "not", "no", "some", "any", "all", "its", "their",
+                "his", "her", "our", "your", "my", "who", "what", "when", "where", "why", "how",
+                # words that describe rather than name: "What was the final score?" is answered
+                # by "It ended 3-1", which need not say "final score"
+                "other", "another", "main", "major", "minor", "final", "first", "last", "next",
+                "new", "old", "current", "latest", "real", "key", "important", "primary",
+                "actual", "exact", "total", "overall", "same", "different", "usual", "best",
+                "worst", "most", "least", "more", "less", "many", "much", "few", "only"}
+
+
+def defined_term(question: str) -> list[str]:
+    """The stems of the term of several words that a "What is ...?" question asks about, or []:
+    a single word ("What is TCP?") is left to the other evidence, as is a term with a possessive,
+    a preposition or a verb in it, whose words need not stand together in an answer."""
+    match = _WHAT_IS_TERM.match(question_core(question))
+    if not match:
+        return []
+    term = (match.group("term") or match.group("meant")).split()
+    if term and term[0].lower() in {"term", "word", "phrase", "expression"}:
+        term = term[1:]  # "What does the term copyleft mean?"
+    if len(term) < 2 or any(w.lower() in _PHRASE_END or w.lower() in _TERM_BREAKS
+                            or _NOT_A_TERM_WORD.match(w) or _COUNT_WORD.match(w)
+                            or any(ch.isdigit() for ch in w) for w in term):
+        return []
+    return [stem(t) for t in tokens(" ".join(term))]
+
+
+def _holds_in_order(passage_tokens: list[str], term: list[str]) -> bool:
+    stems = [stem(t) for t in passage_tokens]
+    width = len(term)
+    return any(stems[i:i + width] == term for i in range(len(stems) - width + 1))
 
 
 def negation_flip(question: str, sentence: str) -> float:

@@ -204,6 +204,28 @@ def test_figure_missing_when_the_passage_is_about_another_year():
     assert figure_missing("When did World War II end?", "The Second World War ended.") == 0.0
 
 
+@pytest.mark.parametrize("question, passage, missing", [
+    # the term a question asks to have defined stands, word for word, in the passage
+    ("What is the graph isolation problem?",
+     "The graph isomorphism problem is the problem of deciding whether two graphs are "
+     "isomorphic.", 1.0),
+    ("What is the graph isomorphism problem?",
+     "The graph isomorphism problem is the problem of deciding whether two graphs are "
+     "isomorphic.", 0.0),
+    ("What does Source Code Form mean?", '"Source Code Form" means the form of the work '
+     "preferred for making modifications.", 0.0),
+    ("What is the meaning of polynomial-space reduction?",
+     "Reductions are bounded in complexity, such as polynomial-time reductions.", 1.0),
+    # words that describe rather than name need not stand together: no term, no check
+    ("What was the final score?", "The game ended 3-1.", 0.0),
+    ("What are the other four important complexity classes?", "They are RP, BPP, PP.", 0.0),
+    # nor a question about something other than what the thing is
+    ("What is the Rhine called in French?", "Its French name is le Rhin.", 0.0),
+])
+def test_figure_missing_when_the_passage_lacks_the_term_asked_about(question, passage, missing):
+    assert figure_missing(question, passage) == missing
+
+
 @pytest.mark.parametrize("question, sentence, swapped", [
     ("What is the least used type of reduction?",
      "The most commonly used reduction is a polynomial-time reduction.", 1.0),
