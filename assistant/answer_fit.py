@@ -458,6 +458,8 @@ class AskedKind:
     # _STUFF_AFTER)
     stuff: frozenset[str] = frozenset()
     who: bool = False  # asked with "who": a person noun half answers it (_PERSON_NOUNS)
+    # "How many years ago ...?": a point in time counted back from now is the answer asked for
+    ago: bool = False
 
     @property
     def decisive(self) -> bool:
@@ -583,8 +585,16 @@ class AskedKind:
         sentence = _IDENTIFIER_NUMBER.sub(" ", _WEB_ADDRESS.sub(" ", sentence))
         if self.kind is not AnswerKind.TIME:
             sentence = _DATE_NUMBER.sub(" ", sentence)
+            if not self.ago:  # "from 22,000 years ago" says when, not how many years it took
+                sentence = _POINT_IN_TIME.sub(" ", sentence)
         return self.asked_numbers.sub(" ", sentence) if self.asked_numbers else sentence
 
+
+# a time counted back from now or from an era: "22,000 years ago", "13,000 BP", "AD 14"
+_POINT_IN_TIME = re.compile(r"\b\d[\d,.]*\s*(?:(?:thousand|million|billion)\s+)?(?:years?|yrs?|months?|weeks?|days?|decades?|"
+                            r"centuries|millennia)\s+(?:ago|earlier|before present)\b|"
+                            r"\b\d[\d,.]*\s?(?:bp|mbp|mya|bc|bce)\b|\bad\s?\d{1,4}\b", re.I)
+_AGO = re.compile(r"\b(?:ago|earlier|before present|bp|bc|bce|ad)\b", re.I)
 
 _COUNT_WINDOW = 4  # "23,000 Russian soldiers", "tens of thousands of Russian soldiers"
 _COUNT_WORD = re.compile(rf"^({_CARDINALS}|{_ORDINALS})$", re.I)  # one token of _COUNT_WORDS
@@ -680,12 +690,14 @@ def asked_kind(question: str) -> AskedKind:
         asked = set(_DIGITS.findall(question)) | {m.group(0).lower()
                                                   for m in _COUNT_WORDS.finditer(question)}
         year = kind is AnswerKind.TIME and bool(_ASKS_YEAR.match(core))
+        ago = bool(_AGO.search(question))
         if not asked:
             return AskedKind(kind, counted=counted, dimension=dimension_words, year=year,
-                             stuff=stuff)
+                             stuff=stuff, ago=ago)
         pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
         return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
-                         counted=counted, dimension=dimension_words, year=year, stuff=stuff)
+                         counted=counted, dimension=dimension_words, year=year, stuff=stuff,
+                         ago=ago)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE, AnswerKind.COLOUR):
         return AskedKind(kind, asked_stems=frozenset(stem(t) for t in tokens(question)),
                          named=_named_thing(question) if kind is AnswerKind.NAME else "",

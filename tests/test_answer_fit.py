@@ -107,6 +107,12 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("When did Augustus die?", "From the death of Augustus in AD 14 until AD 70 ...", 1.0),
     ("When did the warming begin?", "Rapid warming began about 13,000 BP.", 1.0),
     ("When did the shares rise?", "The BP shares rose on an ad campaign.", 0.0),
+    # a point in time counted back says when, not how long or how many years
+    ("How many years did it take for the subsoil to thaw?",
+     "Europe began to warm up from 22,000 years ago onward.", 0.0),
+    ("How long did the Ice Ages last?", "Around 2.5 million years ago began the Ice Ages.", 0.0),
+    ("How long did the Ice Ages last?", "The Ice Ages lasted 2.5 million years.", 1.0),
+    ("How many years ago did Europe warm up?", "It warmed from 22,000 years ago onward.", 1.0),
     # a time of day in words
     ("What time was the alarm set for?", "It had been set for four o'clock.", 1.0),
     ("When did the clock strike?", "The clock struck quarter to seven.", 1.0),
