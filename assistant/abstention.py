@@ -50,8 +50,9 @@ class AbstentionEvidence:
     # not, the question is refused whatever the model says. (Looking at the best three instead
     # caught half as many unanswerable questions on the dev halves.)
     kind_found: bool = True
-    # not a model feature either: 1 when the question names a year or quantity (or a term it
-    # asks to have defined) that the best sentence's passage does not hold
+    # not a model feature either: 1 when the question names a year or quantity that the best
+    # sentence's passage does not hold, or a term it asks to have defined that the passage
+    # states with one word swapped
     # (answer_fit.figure_missing)
     figure_missing: float = 0.0
     # not a model feature either: 1 when the question names documents outright ("Under GPLv3")
@@ -138,9 +139,10 @@ def decide(evidence: AbstentionEvidence | None, weights: tuple[float, ...],
     # small for evidence this rare, let through.
     # Role swaps joined these later: 5 unanswerable dev questions, no answerable one.
     # So is one whose passage lacks a year or quantity the question names ("Who won the 2022
-    # World Cup?"): 2 more unanswerable dev questions, no answerable one. Later the term a
-    # "What is ...?" question asks about joined it ("the graph isolation problem"): 3 more
-    # unanswerable squad-probe dev questions, no answerable one.
+    # World Cup?"): 2 more unanswerable dev questions, no answerable one. Later a passage that
+    # states the term a "What is ...?" question asks about with one word swapped joined it
+    # ("graph isolation problem" / "graph isomorphism problem"): 3 more unanswerable
+    # squad-probe dev questions, no answerable one.
     # So is a best sentence from a document other than the ones the question names ("Who
     # wrote the first draft of GPL version 3?" answered from the LGPL): 2 more unanswerable
     # dev questions, and one answerable one refused that had been answered from the wrong

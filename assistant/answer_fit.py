@@ -738,8 +738,8 @@ def figure_missing(question: str, passage: str) -> float:
     """1 when the question names a year or quantity that the passage holding the best sentence
     does not: the sentence is about another time or amount ("Who won the 2022 World Cup?");
     likewise a ruler's numbered name ("Henry II" against a passage on Henry III), and the term
-    a question asks to have defined ("What is the graph isolation problem?" against a passage
-    on the graph isomorphism problem)."""
+    a question asks to have defined when the passage states it with one word swapped ("What is
+    the graph isolation problem?" against a passage on the graph isomorphism problem)."""
     held = set(_DIGITS.findall(passage))
     if any(figure not in held for figure in asked_figures(question)):
         return 1.0
@@ -747,7 +747,7 @@ def figure_missing(question: str, passage: str) -> float:
     if any(" ".join(m.split()) not in held_names for m in _REGNAL_NAME.findall(question)):
         return 1.0
     term = defined_term(question)
-    return float(bool(term) and not _holds_in_order(tokens(passage), term))
+    return float(bool(term) and _term_swapped(tokens(passage), term))
 
 
 # "What is the graph isomorphism problem?": a question that asks what a term of several words is
@@ -788,10 +788,22 @@ def defined_term(question: str) -> list[str]:
     return [stem(t) for t in tokens(" ".join(term))]
 
 
-def _holds_in_order(passage_tokens: list[str], term: list[str]) -> bool:
-    stems = [stem(t) for t in passage_tokens]
+def _term_swapped(passage_tokens: list[str], term: list[str]) -> bool:
+    """Whether the passage never states the term but states one like it with one modifier
+    swapped: "graph isomorphism problem" for "graph isolation problem", "polynomial-time
+    reduction" for "polynomial-space reduction", the head word and another word kept. A term
+    merely missing is left to the other evidence: "the default minContentLength" may be
+    written "minContentLength (default 140)"."""
     width = len(term)
-    return any(stems[i:i + width] == term for i in range(len(stems) - width + 1))
+    if width < 3:  # of two words, the one beside the head may be any word before it
+        return False
+    stems = [stem(t) for t in passage_tokens]
+    runs = [stems[i:i + width] for i in range(len(stems) - width + 1)]
+    if term in runs:
+        return False
+    return any(run[-1] == term[-1]
+               and sum(a != b for a, b in zip(run[:-1], term[:-1], strict=True)) == 1
+               for run in runs)
 
 
 def negation_flip(question: str, sentence: str) -> float:

@@ -177,8 +177,8 @@ def _refusal_reasons(t: Any, decision: AbstentionDecision) -> list[str]:
                        "sentence's document does not")
     if decision.figure_missing:
         reasons.append("the question names a year or number (or a numbered name such as "
-                       "Henry II, or the term it asks to have defined) that the best sentence's "
-                       "passage does not hold")
+                       "Henry II) that the best sentence's passage does not hold, or a term "
+                       "that the passage states with one word swapped")
     if decision.margin < 0 or not reasons:
         weakest = min(_contributions(decision, t.weights).items(), key=lambda kv: kv[1],
                       default=("", 0.0))

@@ -222,13 +222,17 @@ def test_figure_missing_when_the_passage_is_about_another_year():
      "preferred for making modifications.", 0.0),
     ("What is the meaning of polynomial-space reduction?",
      "Reductions are bounded in complexity, such as polynomial-time reductions.", 1.0),
+    # a term merely absent is no swap: a setting's name may stand apart from its default
+    ("What is the default minContentLength?",
+     "The options: * `minContentLength` (number, default `140`): the minimum length.", 0.0),
+    ("What is the graph isolation problem?", "Graphs are encoded as binary strings.", 0.0),
     # words that describe rather than name need not stand together: no term, no check
     ("What was the final score?", "The game ended 3-1.", 0.0),
     ("What are the other four important complexity classes?", "They are RP, BPP, PP.", 0.0),
     # nor a question about something other than what the thing is
     ("What is the Rhine called in French?", "Its French name is le Rhin.", 0.0),
 ])
-def test_figure_missing_when_the_passage_lacks_the_term_asked_about(question, passage, missing):
+def test_figure_missing_when_the_passage_swaps_a_word_of_the_term_asked_about(question, passage, missing):
     assert figure_missing(question, passage) == missing
 
 
