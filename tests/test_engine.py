@@ -556,18 +556,6 @@ def test_a_table_of_contents_entry_is_never_cited(tmp_path, embedder):
     assert any("2xx range" in q for q in quotes), answer.text
 
 
-def test_a_when_or_where_question_about_a_birth_or_death_needs_the_event_stated(
-        tmp_path, embedder):
-    story = ("Zimbabwe\n\nPresident Robert Mugabe and his wife Grace are under house arrest at "
-             "their compound in Harare, a source said on Thursday. The army denied that it had "
-             "staged a coup and said the couple were safe.\n")
-    bot = _small_index(tmp_path, embedder, {"zimbabwe.txt": story})
-    near_miss = bot.ask("Where was Grace Mugabe born?")
-    assert near_miss.abstained, near_miss.text
-    answer = bot.ask("Where are Robert Mugabe and his wife under house arrest?")
-    assert not answer.abstained and "Harare" in answer.text, answer.text
-
-
 def test_found_as_the_past_of_find_is_no_founding(tmp_path, embedder):
     story = ("The Hoard\n\nThe treasure was discovered in 1992 by a farmer in a field near "
              "Hoxne, in Suffolk. It held nearly 15,000 Roman coins.\n")
@@ -576,11 +564,21 @@ def test_found_as_the_past_of_find_is_no_founding(tmp_path, embedder):
     assert not answer.abstained and "Hoxne" in answer.text, answer.text
 
 
-def test_a_how_many_question_about_deaths_needs_a_death_stated(tmp_path, embedder):
-    story = ("Border\n\nEven before the invasion, several tens of thousands of Russian soldiers "
-             "gathered in the border region of Belarus. Belarus has not sent troops.\n")
-    bot = _small_index(tmp_path, embedder, {"border.txt": story})
-    near_miss = bot.ask("How many Russian soldiers have died in Belarus?")
-    assert near_miss.abstained, near_miss.text
-    answer = bot.ask("How many Russian soldiers gathered in the border region?")
-    assert not answer.abstained and "tens of thousands" in answer.text, answer.text
+@pytest.mark.parametrize("story, near_miss, question, expected", [
+    ("Zimbabwe\n\nPresident Robert Mugabe and his wife Grace are under house arrest at their "
+     "compound in Harare, a source said on Thursday. The army denied that it had staged a coup "
+     "and said the couple were safe.\n",
+     "Where was Grace Mugabe born?",
+     "Where are Robert Mugabe and his wife under house arrest?", "Harare"),
+    ("Border\n\nEven before the invasion, several tens of thousands of Russian soldiers "
+     "gathered in the border region of Belarus. Belarus has not sent troops.\n",
+     "How many Russian soldiers have died in Belarus?",
+     "How many Russian soldiers gathered in the border region?", "tens of thousands"),
+])
+def test_a_question_about_a_birth_or_death_needs_the_event_stated(
+        tmp_path, embedder, story, near_miss, question, expected):
+    bot = _small_index(tmp_path, embedder, {"story.txt": story})
+    refused = bot.ask(near_miss)
+    assert refused.abstained, refused.text
+    answer = bot.ask(question)
+    assert not answer.abstained and expected in answer.text, answer.text
