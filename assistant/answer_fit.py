@@ -124,6 +124,20 @@ _DIMENSIONS = {
 _AGE_AFTER_NAME = re.compile(r"\b[A-Z][\w'’-]*,\s\d{1,3},|\b[A-Z][\w'’-]*\s\(\d{1,3}\)")
 _HOW_DIMENSION = re.compile(rf"^\s*how ({'|'.join(_DIMENSIONS)})\s+(is|are|was|were)\b", re.I)
 _DIMENSION_WINDOW = 3
+# the units a duration or a length is stated in, which follow its number; "How long does it
+# last?" asks for a duration only, "How long is it?" or "How long can it be?" for either
+_TIME_UNITS = frozenset({
+    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "night", "nights",
+    "week", "weeks", "fortnight", "fortnights", "month", "months", "year", "years", "yr", "yrs",
+    "decade", "decades", "century", "centuries", "millennium", "millennia"})
+_LENGTH_UNITS = _TIME_UNITS | frozenset({
+    "mm", "cm", "m", "km", "metre", "metres", "meter", "meters", "kilometre", "kilometres",
+    "kilometer", "kilometers", "mile", "miles", "mi", "ft", "foot", "feet", "inch", "inches",
+    "yard", "yards", "word", "words", "character", "characters", "page", "pages", "line",
+    "lines", "letter", "letters", "chapter", "chapters", "long", "length"})
+_HOW_LONG = re.compile(r"^\s*how long\s+(?P<verb>\w+)", re.I)
+_DOING_VERBS = {"do", "does", "did", "will", "would", "can", "could", "has", "have", "had",
+                "should", "must", "shall"}
 _UNDER_CONDITION = re.compile(r"\b(under|in|on|with) (what|which) (conditions?|circumstances?|"
                               r"terms?|cases?)\b|^\s*in what case\b", re.I)
 _CONDITIONAL = re.compile(r"\b(if|unless|provided|provided that|only when|as long as|so long as|"
@@ -169,10 +183,15 @@ _PERCENT_AMOUNT = re.compile(rf"(?<![\w.])\d[\d,.]*\s?{_PERCENT_UNIT}|"
 _DIGITS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
 _CARDINALS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|a dozen|a few|several|"
-    r"single|both|no one|none|a pair|twice|once")
+    r"single|both|no one|none|a pair|twice|"
+    # "met once", not the conjunction ("once you pick it up") or an idiom ("every once in a
+    # while", "at once", "once upon a time", "once again")
+    r"(?<!\bat )(?<!\bevery )once(?!\s+(?:in a while|upon|more|again|and for all)\b)"
+    r"(?!\s+(?:you|we|they|he|she|it|i|the|a|an|this|that|these|those|your|his|her|its|their|"
+    r"our|my|there)\b)")
 # an ordinal counts only beside the counted noun ("for the sixth time"): "the first released
 # version" says nothing of how many
 _ORDINALS = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(st|nd|rd|th)"
@@ -460,6 +479,9 @@ class AskedKind:
     who: bool = False  # asked with "who": a person noun half answers it (_PERSON_NOUNS)
     # "How many years ago ...?": a point in time counted back from now is the answer asked for
     ago: bool = False
+    # "How long ...?": the units of a duration or a length, whose number stands before one
+    # ("six-month", "25 words", "86 km"); a span of time ("since 1994") half answers it
+    long: frozenset[str] = frozenset()
 
     @property
     def decisive(self) -> bool:
@@ -501,6 +523,10 @@ class AskedKind:
                 beside = _number_beside(sentence, lambda token: stem(token) in self.stuff,
                                         _STUFF_BEFORE, _STUFF_AFTER)
                 return 1.0 if beside else 0.5 if _has_count(sentence) else 0.0
+            if self.long:
+                beside = _number_beside(sentence, lambda token: token in self.long,
+                                        _DIMENSION_WINDOW, 0)
+                return 1.0 if beside else 0.5 if _DURATION.search(sentence) else 0.0
             if _has_count(sentence):
                 return 1.0
             # "How long has he ruled?" -> "since 1994", "for decades"
@@ -691,13 +717,17 @@ def asked_kind(question: str) -> AskedKind:
                                                   for m in _COUNT_WORDS.finditer(question)}
         year = kind is AnswerKind.TIME and bool(_ASKS_YEAR.match(core))
         ago = bool(_AGO.search(question))
+        how_long = _HOW_LONG.match(core) if kind is AnswerKind.MEASURE and not stuff else None
+        long = (frozenset() if not how_long else _TIME_UNITS
+                if how_long.group("verb").lower() in _DOING_VERBS
+                and not re.search(r"\b(?:be|been)\b", core, re.I) else _LENGTH_UNITS)
         if not asked:
             return AskedKind(kind, counted=counted, dimension=dimension_words, year=year,
-                             stuff=stuff, ago=ago)
+                             stuff=stuff, ago=ago, long=long)
         pattern = "|".join(re.escape(a) for a in sorted(asked, key=len, reverse=True))
         return AskedKind(kind, re.compile(rf"(?<![\w.])(?:{pattern})(?![\w]|\.\d)", re.I),
                          counted=counted, dimension=dimension_words, year=year, stuff=stuff,
-                         ago=ago)
+                         ago=ago, long=long)
     if kind in (AnswerKind.NAME, AnswerKind.PLACE, AnswerKind.COLOUR):
         return AskedKind(kind, asked_stems=frozenset(stem(t) for t in tokens(question)),
                          named=_named_thing(question) if kind is AnswerKind.NAME else "",

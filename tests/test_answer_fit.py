@@ -113,6 +113,18 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("How long did the Ice Ages last?", "Around 2.5 million years ago began the Ice Ages.", 0.0),
     ("How long did the Ice Ages last?", "The Ice Ages lasted 2.5 million years.", 1.0),
     ("How many years ago did Europe warm up?", "It warmed from 22,000 years ago onward.", 1.0),
+    # "how long": a number before a unit of time (or of length, unless the question asks how
+    # long something does something), not any number; "once" as a conjunction or in "every
+    # once in a while" counts nothing
+    ("How long does a terrarium last?", "My other two main interests are absent.", 0.0),
+    ("How long does a terrarium last?", "Cut the foam about 2 cm smaller.", 0.0),
+    ("How long does a terrarium last?", "Enjoy it every once in a while.", 0.0),
+    ("How long does a terrarium last?", "It lasts for two years.", 1.0),
+    ("How long can a Back-Cover Text be?", "It may be at most 25 words.", 1.0),
+    ("How long is the review period?", "It sets a six-month review period.", 1.0),
+    ("How long may an item name be?", "It must not have zero length.", 1.0),
+    ("How many times did they meet?", "They met once in Minsk.", 0.75),
+    ("How many times did they meet?", "Once you pick it up, you buy it.", 0.0),
     # a time of day in words
     ("What time was the alarm set for?", "It had been set for four o'clock.", 1.0),
     ("When did the clock strike?", "The clock struck quarter to seven.", 1.0),
