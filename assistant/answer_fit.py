@@ -94,9 +94,14 @@ _PERSON_NOUNS = frozenset(_PERSON_NOUN_LIST.split())
 _WHERE = re.compile(r"^\s*(where|from where|in what (country|city|town|state|region|place)|"
                     r"(what|which) (country|city|town|state|region|place|continent|island))\b",
                     re.I)
-_WHICH_NAMED = re.compile(r"^\s*(what|which) (company|firm|organi[sz]ation|group|team|party|"
-                          r"agency|person|man|woman|newspaper|outlet|brand|band|author|king|"
-                          r"queen|president|leader)\b|\bwhat (is|was) the name\b|"
+_WHICH_NAMED = re.compile(r"^\s*(what|which) (company|companies|firm|organi[sz]ation|group|team|"
+                          r"party|agency|person|man|woman|newspaper|outlet|brand|band|author|"
+                          r"king|queen|president|leader|store|chain|retailer|website|magazine|"
+                          r"publication|journal|dictionary|university|college|airline|bank|"
+                          r"network|channel|studio|label|club|player|artist|singer|writer|poet|"
+                          r"novelist|scientist|politician|minister|emperor|pope|duke|prince|"
+                          r"princess|dynasty|tribe|manufacturer|maker|designer|fashion house|"
+                          r"publisher|newspapers|companies)\b|\bwhat (is|was) the name\b|"
                           r"\bname of\b", re.I)
 # "What is the name of <the thing>": the words naming the thing, up to a preposition, a
 # relative word, a participle or a name that starts a clause ("the patent portfolio Yahoo keeps")

@@ -140,6 +140,9 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("Who knocked at the door?", "The door was locked at night.", 0.0),
     ("Who was the boy's mother?", "His mother was satisfied.", 0.0),
     ("Which company made the tools?", "The tools sickened eleven people.", 0.0),
+    ("Which store chain uses the decoy effect most?",
+     "The Decoy effect is also a commonly used tactic.", 0.0),
+    ("Which dictionary does the author quote?", "She quotes Merriam-Webster on it.", 1.0),
     # a question of no particular kind fits anything
     ("What did the Normans do in Italy?", "They founded a kingdom.", 1.0),
 ])
