@@ -121,12 +121,15 @@ class Selection:
     ranked: tuple[Candidate, ...] = ()  # every scored candidate, best first (for abstention)
 
 
-# the events of a life or an institution, each with the words that state it: "Where was Grace
-# Mugabe born?" is not answered by where she is now, nor "When did Augustus die?" or "How many
-# soldiers have died?" by anything that does not mention a death
+# the events of a life or an institution, each with the words that ask about it and, after the
+# bar, more words that state it too: "Where was Grace Mugabe born?" is not answered by where she
+# is now, nor "When did Augustus die?" or "How many soldiers have died?" by anything that does
+# not mention a death; "Mozilla was created in 1998" states a founding, but "When was the file
+# created?" asks about no founding
 _EVENTS = ("born birth birthplace native", "die died dies death dead killed fatal fatalities toll",
            "bury buried burial grave", "marry married marries marriage wedding wed",
-           "founded founder founding establish established establishment")
+           "founded founder founding establish established establishment"
+           " | create created creation formed incorporated launched started began")
 _ASKS_OF_EVENT = re.compile(r"^\s*(?:when|where|how (?:many|old|long)|"
                             r"in what (?:year|city|country|town|place))\b", re.I)
 
@@ -137,12 +140,16 @@ def _event_missing(question: str, context: frozenset[str]) -> bool:
     if not _ASKS_OF_EVENT.match(question):
         return False
     asked = {stem(t) for t in tokens(question)}
-    return any(asked & forms and not context & forms for forms in _event_forms())
+    return any(asked & asking and not context & (asking | stating)
+               for asking, stating in _event_forms())
 
 
 @lru_cache(maxsize=1)
-def _event_forms() -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(stem(w) for w in forms.split()) for forms in _EVENTS)
+def _event_forms() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(the stems that ask about an event, the further stems that state it) for each event."""
+    forms = [f"{event} |".split("|")[:2] for event in _EVENTS]
+    return tuple((frozenset(stem(w) for w in asking.split()),
+                  frozenset(stem(w) for w in stating.split())) for asking, stating in forms)
 
 
 def question_type(question: str) -> str:

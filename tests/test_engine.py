@@ -556,12 +556,19 @@ def test_a_table_of_contents_entry_is_never_cited(tmp_path, embedder):
     assert any("2xx range" in q for q in quotes), answer.text
 
 
-def test_found_as_the_past_of_find_is_no_founding(tmp_path, embedder):
-    story = ("The Hoard\n\nThe treasure was discovered in 1992 by a farmer in a field near "
-             "Hoxne, in Suffolk. It held nearly 15,000 Roman coins.\n")
-    bot = _small_index(tmp_path, embedder, {"hoard.txt": story})
-    answer = bot.ask("Where was the treasure found?")
-    assert not answer.abstained and "Hoxne" in answer.text, answer.text
+@pytest.mark.parametrize("story, question, expected", [
+    # "found" as the past of "find" asks about no founding
+    ("The Hoard\n\nThe treasure was discovered in 1992 by a farmer in a field near Hoxne, in "
+     "Suffolk. It held nearly 15,000 Roman coins.\n", "Where was the treasure found?", "Hoxne"),
+    # a founding may be stated with another word
+    ("Mozilla\n\nMozilla is a free-software community, created in 1998 by members of "
+     "Netscape. It makes the Firefox browser.\n", "When was Mozilla founded?", "1998"),
+])
+def test_an_event_question_answered_in_other_words(tmp_path, embedder, story, question,
+                                                     expected):
+    bot = _small_index(tmp_path, embedder, {"story.txt": story})
+    answer = bot.ask(question)
+    assert not answer.abstained and expected in answer.text, answer.text
 
 
 @pytest.mark.parametrize("story, near_miss, question, expected", [
