@@ -126,7 +126,9 @@ class Selection:
 # is now, nor "When did Augustus die?" or "How many soldiers have died?" by anything that does
 # not mention a death; "Mozilla was created in 1998" states a founding, but "When was the file
 # created?" asks about no founding
-_EVENTS = ("born birth birthplace native", "die died dies death dead killed fatal fatalities toll",
+_EVENTS = ("born birth birthplace native",
+           "die died dies death dead killed fatal fatalities toll"
+           " | murdered executed slain assassinated perished drowned",
            "bury buried burial grave", "marry married marries marriage wedding wed",
            "founded founder founding establish established establishment"
            " | create created creation formed incorporated launched started began")
