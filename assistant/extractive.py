@@ -563,11 +563,15 @@ class ExtractiveAnswerer:
 
 
 def _flowed(sentence: str) -> str:
-    """The sentence as one line, without marker-like brackets: a hard-wrapped source breaks it
-    across lines and indents it, and an encyclopedia's footnote references ("donated US$1,000[23]
-    in 2008") would read as this answer's citations. The citation keeps the verbatim span; only
-    the answer's rendering changes."""
-    return " ".join(_MARKER_LIKE.sub("", sentence).split())
+    """The sentence as one line, without marker-like brackets or a leading list bullet: a
+    hard-wrapped source breaks it across lines and indents it, an encyclopedia's footnote
+    references ("donated US$1,000[23] in 2008") would read as this answer's citations, and a
+    bullet ("* `charThreshold` ...") means nothing inside a paragraph. The citation keeps the
+    verbatim span; only the answer's rendering changes."""
+    return " ".join(_LIST_BULLET.sub("", _MARKER_LIKE.sub("", sentence)).split())
+
+
+_LIST_BULLET = re.compile(r"^\s*[*\-+•·◦▪]\s+")
 
 
 def source_label(citation: Citation) -> str:

@@ -589,3 +589,15 @@ def test_a_question_about_a_birth_or_death_needs_the_event_stated(
     assert refused.abstained, refused.text
     answer = bot.ask(question)
     assert not answer.abstained and expected in answer.text, answer.text
+
+
+def test_a_list_item_is_answered_without_its_bullet(tmp_path, embedder):
+    readme = ("# Options\n\nThe `options` object accepts these properties:\n\n"
+              "* `charThreshold` (number, default `500`): the number of characters an article "
+              "must have in order to return a result.\n"
+              "* `debug` (boolean, default `false`): whether to enable logging.\n")
+    answer, quotes = _answered(tmp_path, embedder, {"README.md": readme},
+                               "What does the charThreshold option control?")
+    assert "number of characters an article must have" in answer.text, answer.text
+    assert not re.search(r"(?:^|\]\s)\*\s", answer.text), answer.text
+    assert any(q.startswith("* `charThreshold`") for q in quotes), quotes
