@@ -129,7 +129,12 @@ _OUTLET_PATTERNS = [
     re.compile(r"\b(?:check|visit|read)\s+(?P<name>(?:The\s+)?(?:[A-Z][\w’']*\s+){0,3}[A-Z][\w’']*)\s+website"),
     re.compile(r"\bother\s+(?P<name>(?:The\s+)?[A-Z][\w’']*(?:\s+[A-Z][\w’']*){0,2})\s+readers\b"),
     re.compile(r"\b(?:reporter|correspondent|editor|writer)\s+(?:for|at)\s+(?P<name>(?:The\s+)?[A-Z][\w’']*(?:\s+[A-Z][\w’']*){0,3})"),
-    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s+)?(?P<name>(?:The\s+)?[A-Z][\w’']*(?:\s+[A-Z][\w’']*){0,3})", re.IGNORECASE),
+    # a copyright notice names its year, then the holder in capitalised words on the same line:
+    # "Copyright (c) 2010 Arc90 Inc" (not "Licensed under" on the next line); a licence's
+    # "copyright holder" or "Copyright (C) YEAR YOUR NAME" names no one
+    re.compile(r"(?:©|\([cC]\)|(?i:copyright))[ \t]*(?:(?:©|\([cC]\))[ \t]*)?"
+               r"\d{4}(?:[ \t]*[-–,][ \t]*\d{2,4})*,?[ \t]+"
+               r"(?P<name>(?:The[ \t]+)?[A-Z][\w’']*(?:[ \t]+[A-Z][\w’']*){0,3})"),
 ]
 
 

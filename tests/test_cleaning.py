@@ -232,6 +232,19 @@ def test_metadata_from_a_scraped_article():
     assert meta.date == "March 6, 2024"
 
 
+@pytest.mark.parametrize("notice, outlet", [
+    ("    Copyright (c) 2010 Arc90 Inc\n\n    Licensed under the Apache License.", "Arc90 Inc"),
+    ("Copyright (C) 1989, 1991 Free Software Foundation, Inc.", "Free Software Foundation"),
+    ("© 2022 The Spectator", "The Spectator"),
+    # a licence's terms name no holder
+    ("You must give the copyright holder notice of it.", ""),
+    ("Copyright (C) YEAR  YOUR NAME.", ""),
+])
+def test_the_outlet_of_a_copyright_notice(notice, outlet):
+    raw = f"A Title Of Some Words\n\nThe body says something.\n\n{notice}\n"
+    assert extract_metadata(raw, clean_article_text(raw)).outlet == outlet
+
+
 LICENCE_PARAGRAPHS = [
     "The licenses for most software and other practical works are designed to take away your "
     "freedom to share and change the works. By contrast, this License is intended to guarantee "
