@@ -46,6 +46,20 @@ _IRREGULAR_VERBS = {
         "take": "took taken", "teach": "taught", "tear": "tore torn", "tell": "told",
         "think": "thought", "throw": "threw thrown", "understand": "understood",
         "wake": "woke woken", "wear": "wore worn", "win": "won", "write": "wrote written",
+        # more of English's irregular verbs; forms that are common words of their own are left
+        # out ("left", "bound", "ground", "wound", "bore", "lit", "rang")
+        "arise": "arose arisen", "awake": "awoke awoken", "bear": "borne", "beat": "beaten",
+        "bend": "bent", "bite": "bitten", "bleed": "bled", "blow": "blew blown",
+        "breed": "bred", "cling": "clung", "creep": "crept", "dig": "dug", "drink": "drank drunk",
+        "dwell": "dwelt", "feed": "fed", "fling": "flung", "forgive": "forgave forgiven",
+        "forsake": "forsook forsaken", "hang": "hung", "kneel": "knelt", "leap": "leapt",
+        "mistake": "mistook mistaken", "overcome": "overcame", "overtake": "overtook overtaken",
+        "shine": "shone", "shrink": "shrank shrunk", "slay": "slew slain", "slide": "slid",
+        "smite": "smote smitten", "spin": "spun", "spring": "sprang sprung", "sting": "stung",
+        "stride": "strode stridden", "strive": "strove striven", "sweep": "swept",
+        "swim": "swam swum", "swing": "swung", "tread": "trod trodden",
+        "undertake": "undertook undertaken", "weave": "wove woven", "weep": "wept",
+        "withdraw": "withdrew withdrawn",
     }.items()
     for past in forms.split()
 }

@@ -374,3 +374,13 @@ def test_stems_are_those_of_the_keyword_index():
     indexed = dict(db.execute("SELECT doc, term FROM v").fetchall())
     assert [stem(w) for w in words] == [indexed[i] for i in range(1, len(words) + 1)]
 
+
+
+@pytest.mark.parametrize("past, base", [("drank", "drink"), ("sent", "send"), ("wept", "weep"),
+                                        ("withdrawn", "withdraw"), ("left", "left")])
+def test_an_irregular_past_form_reads_as_its_verb(past, base):
+    """"What wine did Harker drink?" and "... drank?" ask the same; "left" is also a direction
+    and stays itself."""
+    from assistant.text import stem
+
+    assert stem(past) == stem(base)
