@@ -207,8 +207,9 @@ _COUNT_WORDS = re.compile(rf"\b({_CARDINALS}|{_ORDINALS})\b", re.I)
 _MONTHS = (r"january|february|march|april|june|july|august|september|october|november|"
            r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|may(?=\s+\d)|(?<=\d\s)may")
 _STRONG_TIME = re.compile(
-    rf"\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
-    r"tomorrow|tonight|\d{1,2}(st|nd|rd|th) century|centur(y|ies)|decades?|\d{2,4}s|"
+    rf"\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+    # "to-day", "to-morrow", "to-night": the older spelling of public-domain books
+    r"to-?day|to-?morrow|to-?night|\d{1,2}(st|nd|rd|th) century|centur(y|ies)|decades?|\d{2,4}s|"
     r"(1[0-9]{3}|20[0-9]{2})|\d{1,2}:\d{2}|\d{1,2}\s?[ap]\.?m\b|bc|bce|ago|era|period|"
     # an era-marked date: "AD 14", "13,000 BP" (before present), "240 MBP"
     r"ad\s?\d{1,4}|\d[\d,.]*\s?(ad|ce|bp|mbp|mya)|"

@@ -125,6 +125,8 @@ def test_expected_kind_reads_the_question_words(question, kind):
     ("How long may an item name be?", "It must not have zero length.", 1.0),
     ("How many times did they meet?", "They met once in Minsk.", 0.75),
     ("How many times did they meet?", "Once you pick it up, you buy it.", 0.0),
+    # the older spelling of public-domain books
+    ("When would the coach leave?", "At three to-morrow the diligence will start.", 1.0),
     # a time of day in words
     ("What time was the alarm set for?", "It had been set for four o'clock.", 1.0),
     ("When did the clock strike?", "The clock struck quarter to seven.", 1.0),
