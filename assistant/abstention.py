@@ -52,8 +52,7 @@ class AbstentionEvidence:
     kind_found: bool = True
     # not a model feature either: 1 when the question names a year or quantity that the best
     # sentence's passage does not hold, or a term it asks to have defined that the passage
-    # states with one word swapped
-    # (answer_fit.figure_missing)
+    # states with one word swapped (answer_fit.figure_missing)
     figure_missing: float = 0.0
     # not a model feature either: 1 when the question names documents outright ("Under GPLv3")
     # and the best sentence comes from another one (assistant/document_names)

@@ -101,7 +101,7 @@ _WHICH_NAMED = re.compile(r"^\s*(what|which) (company|companies|firm|organi[sz]a
                           r"network|channel|studio|label|club|player|artist|singer|writer|poet|"
                           r"novelist|scientist|politician|minister|emperor|pope|duke|prince|"
                           r"princess|dynasty|tribe|manufacturer|maker|designer|fashion house|"
-                          r"publisher|newspapers|companies)\b|\bwhat (is|was) the name\b|"
+                          r"publisher)\b|\bwhat (is|was) the name\b|"
                           r"\bname of\b", re.I)
 # "What is the name of <the thing>": the words naming the thing, up to a preposition, a
 # relative word, a participle or a name that starts a clause ("the patent portfolio Yahoo keeps")
@@ -141,6 +141,7 @@ _LENGTH_UNITS = _TIME_UNITS | frozenset({
     "yard", "yards", "word", "words", "character", "characters", "page", "pages", "line",
     "lines", "letter", "letters", "chapter", "chapters", "long", "length"})
 _HOW_LONG = re.compile(r"^\s*how long\s+(?P<verb>\w+)", re.I)
+_BE = re.compile(r"\b(?:be|been)\b", re.I)  # "How long can it be?" asks for a length too
 _DOING_VERBS = {"do", "does", "did", "will", "would", "can", "could", "has", "have", "had",
                 "should", "must", "shall"}
 _UNDER_CONDITION = re.compile(r"\b(under|in|on|with) (what|which) (conditions?|circumstances?|"
@@ -623,10 +624,13 @@ class AskedKind:
 
 
 # a time counted back from now or from an era: "22,000 years ago", "13,000 BP", "AD 14"
-_POINT_IN_TIME = re.compile(r"\b\d[\d,.]*\s*(?:(?:thousand|million|billion)\s+)?(?:years?|yrs?|months?|weeks?|days?|decades?|"
-                            r"centuries|millennia)\s+(?:ago|earlier|before present)\b|"
+_POINT_IN_TIME = re.compile(r"\b\d[\d,.]*\s*(?:(?:thousand|million|billion)\s+)?"
+                            r"(?:years?|yrs?|months?|weeks?|days?|decades?|centuries|millennia)"
+                            r"\s+(?:ago|earlier|before present)\b|"
                             r"\b\d[\d,.]*\s?(?:bp|mbp|mya|bc|bce)\b|\bad\s?\d{1,4}\b", re.I)
-_AGO = re.compile(r"\b(?:ago|earlier|before present|bp|bc|bce|ad)\b", re.I)
+# a question that itself counts back ("How many years ago ...?"); "AD" is left out: as a word of
+# a question it is more often an advert
+_AGO = re.compile(r"\b(?:ago|earlier|before present|bp|bc|bce)\b", re.I)
 
 _COUNT_WINDOW = 4  # "23,000 Russian soldiers", "tens of thousands of Russian soldiers"
 _COUNT_WORD = re.compile(rf"^({_CARDINALS}|{_ORDINALS})$", re.I)  # one token of _COUNT_WORDS
@@ -725,8 +729,8 @@ def asked_kind(question: str) -> AskedKind:
         ago = bool(_AGO.search(question))
         how_long = _HOW_LONG.match(core) if kind is AnswerKind.MEASURE and not stuff else None
         long = (frozenset() if not how_long else _TIME_UNITS
-                if how_long.group("verb").lower() in _DOING_VERBS
-                and not re.search(r"\b(?:be|been)\b", core, re.I) else _LENGTH_UNITS)
+                if how_long.group("verb").lower() in _DOING_VERBS and not _BE.search(core)
+                else _LENGTH_UNITS)
         if not asked:
             return AskedKind(kind, counted=counted, dimension=dimension_words, year=year,
                              stuff=stuff, ago=ago, long=long)
@@ -787,14 +791,15 @@ def figure_missing(question: str, passage: str) -> float:
 
 
 # "What is the graph isomorphism problem?": a question that asks what a term of several words is
-_WHAT_IS_TERM = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?:the\s+(?:meaning|definition)\s+of\s+)?"
+_WHAT_IS_TERM = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+"
+                           r"(?:the\s+(?:meaning|definition)\s+of\s+)?"
                            r"(?:(?:the|a|an)\s+)?(?P<term>[\w -]+?)\s*\?*\s*$|"
                            r"^\s*what\s+(?:does|do|did)\s+(?:the\s+)?(?P<meant>[\w -]+?)\s+"
                            r"(?:mean|stand\s+for)\s*\?*\s*$", re.I)
 # words that make the question ask something other than what the term is ("What is the Rhine
 # called in French?", "What is the dress worth?"): a verb form, a preposition or a pronoun
-_NOT_A_TERM_WORD = re.compile(r"^(?:\w+ed|\w+ing|\w\w+est|called|known|worth|made|like|about|it|they|"
-                              r"them|this|that|these|those)$", re.I)
+_NOT_A_TERM_WORD = re.compile(r"^(?:\w+ed|\w+ing|\w\w+est|called|known|worth|made|like|about|"
+                              r"it|they|them|this|that|these|those)$", re.I)
 
 
 _TERM_BREAKS = {"the", "a", "an", "and", "or", "not", "no", "some", "any", "all", "its", "their",
