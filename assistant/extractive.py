@@ -265,8 +265,21 @@ def name_like(question: str) -> list[str]:
 
 
 def _is_heading(sentence: str) -> bool:
-    """A short line without closing punctuation: a heading, caption or menu item."""
-    return not sentence.rstrip().endswith(_SENTENCE_END) and len(tokens(sentence)) < 12
+    """A short line without closing punctuation: a heading, caption or menu item. A sentence
+    that introduces a list ends with a colon ("We currently envisage three kinds of
+    triggers:"); a label does too ("Related:", "Photo credit:"), but in fewer words."""
+    count = len(tokens(sentence))
+    stripped = sentence.rstrip()
+    if (stripped.endswith(":") and count >= _LIST_INTRODUCTION_WORDS
+            and not _POINTS_AHEAD.search(stripped)):
+        return False
+    return not stripped.endswith(_SENTENCE_END) and count < 12
+
+
+_LIST_INTRODUCTION_WORDS = 5
+# an introduction that says nothing but that something follows ("a definition like the
+# following:") stays out, as a heading does
+_POINTS_AHEAD = re.compile(r"\b(?:the following|as follows|below|these|this|here)\s*:$", re.I)
 
 
 def _too_short(sentence: str) -> bool:
@@ -510,8 +523,9 @@ class ExtractiveAnswerer:
     def _with_following_quotes(self, chosen: list[Candidate]) -> list[Candidate]:
         """Add the quotation that directly follows a chosen sentence when that sentence only
         leads into it ('He made a chilling statement on July 2.' -> 'According to BelTA, he
-        commented, “The time has come ...”'), or when the next sentence is a quotation answering
-        it ('“Are we able ...?” he said.' -> '“No, we are not.”')."""
+        commented, “The time has come ...”'), when the next sentence is a quotation answering
+        it ('“Are we able ...?” he said.' -> '“No, we are not.”'), or when the chosen sentence
+        introduces a list with a colon (the list's first item follows)."""
         extra: list[Candidate] = []
         taken = {(c.doc_id, c.absolute_start) for c in chosen}
         for candidate in chosen:
@@ -521,7 +535,10 @@ class ExtractiveAnswerer:
             starts_quoted = follower.text.startswith(_QUOTE_OPENERS)
             announces = (_SPEECH.search(candidate.text) and not _has_quote(candidate.text)
                          and _has_quote(follower.text))
-            if (starts_quoted or announces) and not _UNRESOLVED.search(follower.text):
+            # "We currently envisage three kinds of triggers:" leads into its list
+            introduces = candidate.text.rstrip().endswith(":")
+            if ((starts_quoted or announces or introduces)
+                    and not _UNRESOLVED.search(follower.text)):
                 follower.score = candidate.score
                 extra.append(follower)
                 taken.add((follower.doc_id, follower.absolute_start))
@@ -566,12 +583,15 @@ def _flowed(sentence: str) -> str:
     """The sentence as one line, without marker-like brackets or a leading list bullet: a
     hard-wrapped source breaks it across lines and indents it, an encyclopedia's footnote
     references ("donated US$1,000[23] in 2008") would read as this answer's citations, and a
-    bullet ("* `charThreshold` ...") means nothing inside a paragraph. The citation keeps the
-    verbatim span; only the answer's rendering changes."""
-    return " ".join(_LIST_BULLET.sub("", _MARKER_LIKE.sub("", sentence)).split())
+    bullet ("* `charThreshold` ...") or a code fence ("```bash") means nothing inside a
+    paragraph. The citation keeps the verbatim span; only the answer's rendering changes."""
+    text = _CODE_FENCE.sub("", _LIST_BULLET.sub("", _MARKER_LIKE.sub("", sentence)))
+    return " ".join(text.split())
 
 
 _LIST_BULLET = re.compile(r"^\s*[*\-+•·◦▪]\s+")
+# a Markdown code fence ("```bash"), which would open a code block in the middle of an answer
+_CODE_FENCE = re.compile(r"(?:^|(?<=\s))(?:```|~~~)[\w+-]*")
 
 
 def source_label(citation: Citation) -> str:

@@ -601,3 +601,26 @@ def test_a_list_item_is_answered_without_its_bullet(tmp_path, embedder):
     assert "number of characters an article must have" in answer.text, answer.text
     assert not re.search(r"(?:^|\]\s)\*\s", answer.text), answer.text
     assert any(q.startswith("* `charThreshold`") for q in quotes), quotes
+
+
+def test_a_sentence_that_introduces_a_list_answers_with_its_first_item(tmp_path, embedder):
+    spec = ("TRIGGERS\n========\n\nConcepts\n--------\n\nEach trigger is named, and at any time "
+            "zero or more packages may be\ninterested in it.\n\n"
+            "We currently envisage three kinds of triggers:\n"
+            " * Explicit triggers.  These can be activated by any program\n"
+            "   by running dpkg-trigger.\n"
+            " * File triggers.  These are activated automatically by dpkg.\n")
+    answer, quotes = _answered(tmp_path, embedder, {"triggers.txt": spec},
+                               "How many kinds of triggers are envisaged?")
+    assert "We currently envisage three kinds of triggers:" in quotes, answer.text
+    assert any("Explicit triggers" in q for q in quotes), answer.text
+
+
+def test_a_code_fence_is_left_out_of_the_answer_text(tmp_path, embedder):
+    readme = ("# Readability\n\n## Installation\n\nReadability is available on npm and can be "
+              "installed with one command:\n\n```bash\nnpm install @mozilla/readability\n```\n\n"
+              "You can then `require()` it in your project.\n")
+    answer, quotes = _answered(tmp_path, embedder, {"README.md": readme},
+                               "How is Readability installed?")
+    assert "npm install @mozilla/readability" in answer.text, answer.text
+    assert "```" not in answer.text, answer.text
