@@ -100,11 +100,15 @@ def _without_diacritics(word: str) -> str:
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     lowered = _without_diacritics(word.lower().replace("’", "'"))
-    return _stemmer().stem(_IRREGULAR_VERBS.get(lowered, lowered))
+    return _stemmer().stem(base_form(lowered))
 
 
 def base_form(word: str) -> str:
-    """The base form of an irregular English verb form ("sent" -> "send"), else the word."""
+    """The base form of an irregular English verb form ("sent" -> "send"), the participle an
+    adverb is made from ("repeatedly" -> "repeated", "increasingly" -> "increasing"), else the
+    word. The Porter stemmer leaves such adverbs apart from their verb ("repeatedli")."""
+    if word.endswith(("edly", "ingly")) and len(word) > 7:
+        return word[:-2]
     return _IRREGULAR_VERBS.get(word, word)
 
 

@@ -377,10 +377,12 @@ def test_stems_are_those_of_the_keyword_index():
 
 
 @pytest.mark.parametrize("past, base", [("drank", "drink"), ("sent", "send"), ("wept", "weep"),
-                                        ("withdrawn", "withdraw"), ("left", "left")])
+                                        ("withdrawn", "withdraw"), ("left", "left"),
+                                        ("repeatedly", "repeated"), ("increasingly", "increase")])
 def test_an_irregular_past_form_reads_as_its_verb(past, base):
     """"What wine did Harker drink?" and "... drank?" ask the same; "left" is also a direction
-    and stays itself."""
+    and stays itself; an adverb made from a participle reads as its verb ("activated
+    repeatedly" / "Repeated activation")."""
     from assistant.text import stem
 
     assert stem(past) == stem(base)
