@@ -537,7 +537,11 @@ class ExtractiveAnswerer:
                          and _has_quote(follower.text))
             # "We currently envisage three kinds of triggers:" leads into its list
             introduces = candidate.text.rstrip().endswith(":")
-            if ((starts_quoted or announces or introduces)
+            # the answer's token budget holds for what follows too: a legal clause that ends
+            # "... alleging that:" is followed by a paragraph-long condition
+            within = tokens_within([*(c.text for c in [*chosen, *extra]), follower.text],
+                                   self.settings.answer_token_budget, self.token_counts)
+            if ((starts_quoted or announces or introduces) and within
                     and not _UNRESOLVED.search(follower.text)):
                 follower.score = candidate.score
                 extra.append(follower)

@@ -624,3 +624,26 @@ def test_a_code_fence_is_left_out_of_the_answer_text(tmp_path, embedder):
                                "How is Readability installed?")
     assert "npm install @mozilla/readability" in answer.text, answer.text
     assert "```" not in answer.text, answer.text
+
+
+def test_what_a_colon_leads_into_joins_the_answer_only_within_its_token_budget(
+        tmp_path, embedder):
+    import dataclasses
+
+    clause = ("8.2. If You initiate litigation by asserting a patent infringement claim against "
+              "a Contributor (the Contributor against whom You file such action is referred to "
+              "as the Participant), alleging that:")
+    condition = ("(a) such Participant's Contributor Version directly or indirectly infringes "
+                 "any patent, then any and all rights granted by such Participant to You under "
+                 "Sections 2.1 and 2.2 of this License shall terminate upon 60 days notice.")
+    bot = _small_index(tmp_path, embedder,
+                       {"MPL.txt": f"Mozilla Public License\n\n{clause}\n\n{condition}\n"})
+    question = "What happens if you initiate patent litigation against a Contributor?"
+    roomy = bot.ask(question)
+    assert any(q.startswith("(a) such Participant") for q in
+               [c.quote for c in roomy.citations]), roomy.text
+    tight = Assistant(dataclasses.replace(bot.settings, answer_token_budget=50),
+                      embedder=embedder).ask(question)
+    quotes = [c.quote for c in tight.citations]
+    assert any(q.startswith("8.2.") for q in quotes), tight.text
+    assert not any(q.startswith("(a) such Participant") for q in quotes), tight.text
