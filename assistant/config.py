@@ -73,12 +73,6 @@ class Settings:
     top_k: int = 12
     candidates_per_retriever: int = 30
     per_source_cap: int = 5
-    # a passage over its document's cap still competes, at 0.7 of its fused score, with other
-    # documents' weaker passages: a question about a novel had lost 4 of its 12 places to another
-    # book's passages that matched one keyword. Dev halves (with squad-probe's): 0 -> 503 right,
-    # 0.5 -> 503, 0.7 and 1.0 (no cap at all) -> 504 (novels +1); 0.7 keeps some preference for
-    # other sources, which compare questions need; golden set unchanged
-    per_source_overflow_weight: float = 0.7
     rrf_k: int = 10
     # answering
     answerer: str = "extractive"  # extractive | llm
@@ -289,7 +283,7 @@ _POSITIVE_INTS = {"chroma_port", "embedding_batch_size", "onnx_batch_size", "chu
                   "per_source_cap", "rrf_k", "max_question_tokens", "max_history_tokens",
                   "answer_token_budget", "max_answer_sentences", "llm_max_tokens", "port",
                   "max_upload_bytes", "api_concurrency", "api_max_request_bytes"}
-_UNIT_FLOATS = {"abstention_threshold", "verifier_threshold", "per_source_overflow_weight"}
+_UNIT_FLOATS = {"abstention_threshold", "verifier_threshold"}
 _POSITIVE_FLOATS = {"llm_timeout_s", "upload_queue_wait_s", "selection_gap_scale"}
 _CHOICES = {"answerer": ("extractive", "llm"), "llm_backend": ("openai", "llama_cpp"),
             "embedding_dtype": ("auto", "float32", "bfloat16", "float16", "int8"),

@@ -61,11 +61,8 @@ def reciprocal_rank_fusion(
     return fused
 
 
-def cap_per_source(ranked: list[RetrievedChunk], top_k: int, cap: int,
-                   overflow_weight: float = 0.0) -> list[RetrievedChunk]:
-    """Take the best `top_k`, at most `cap` from one source while others still have passages;
-    a passage over its source's cap still competes, at its score times `overflow_weight`, with
-    the other sources' weaker passages (0: only once those run out)."""
+def cap_per_source(ranked: list[RetrievedChunk], top_k: int, cap: int) -> list[RetrievedChunk]:
+    """Take the best `top_k`, at most `cap` from one source while others still have passages."""
     chosen: list[RetrievedChunk] = []
     per_source: Counter[str] = Counter()
     leftovers: list[RetrievedChunk] = []
@@ -75,12 +72,9 @@ def cap_per_source(ranked: list[RetrievedChunk], top_k: int, cap: int,
             per_source[item.chunk.doc_id] += 1
         else:
             leftovers.append(item)
-    if not overflow_weight:
-        return (chosen + leftovers)[:top_k]
-    weighted = [(item.score, item) for item in chosen] + [
-        (item.score * overflow_weight, item) for item in leftovers]
-    picked = {id(item) for _, item in sorted(weighted, key=lambda pair: -pair[0])[:top_k]}
-    return [item for item in ranked if id(item) in picked]
+        if len(chosen) == top_k:
+            return chosen
+    return (chosen + leftovers)[:top_k]
 
 
 FrequencyLookup = Callable[[frozenset[str]], dict[str, int]]
@@ -136,6 +130,5 @@ class HybridRetriever:
             for cid, score in sorted(fused.items(), key=lambda kv: -kv[1])
             if cid in chunks
         ]
-        capped = cap_per_source(ranked, top_k, self.settings.per_source_cap,
-                                self.settings.per_source_overflow_weight)
+        capped = cap_per_source(ranked, top_k, self.settings.per_source_cap)
         return RetrievalResult(capped, question_vector, dense, keyword)
