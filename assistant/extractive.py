@@ -149,7 +149,7 @@ def _event_missing(question: str, context: frozenset[str]) -> bool:
 @lru_cache(maxsize=1)
 def _event_forms() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """(the stems that ask about an event, the further stems that state it) for each event."""
-    forms = [f"{event} |".split("|")[:2] for event in _EVENTS]
+    forms = [event.partition("|")[::2] for event in _EVENTS]
     return tuple((frozenset(stem(w) for w in asking.split()),
                   frozenset(stem(w) for w in stating.split())) for asking, stating in forms)
 
@@ -537,12 +537,13 @@ class ExtractiveAnswerer:
                          and _has_quote(follower.text))
             # "We currently envisage three kinds of triggers:" leads into its list
             introduces = candidate.text.rstrip().endswith(":")
-            # the answer's token budget holds for what follows too: a legal clause that ends
-            # "... alleging that:" is followed by a paragraph-long condition
-            within = tokens_within([*(c.text for c in [*chosen, *extra]), follower.text],
-                                   self.settings.answer_token_budget, self.token_counts)
-            if ((starts_quoted or announces or introduces) and within
-                    and not _UNRESOLVED.search(follower.text)):
+            # the answer's token budget holds for what follows too (counted only for a sentence
+            # that leads on): a legal clause that ends "... alleging that:" is followed by a
+            # paragraph-long condition
+            if ((starts_quoted or announces or introduces)
+                    and not _UNRESOLVED.search(follower.text)
+                    and tokens_within([*(c.text for c in [*chosen, *extra]), follower.text],
+                                      self.settings.answer_token_budget, self.token_counts)):
                 follower.score = candidate.score
                 extra.append(follower)
                 taken.add((follower.doc_id, follower.absolute_start))
